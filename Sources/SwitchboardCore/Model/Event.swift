@@ -1,0 +1,53 @@
+import Foundation
+
+/// Segment's message types.
+public enum EventType: String, Sendable, CaseIterable, Codable {
+    case track
+    case identify
+    case page
+    case screen
+    case group
+    case alias
+}
+
+/// An accepted event: the normalized Segment message plus where it came from.
+public struct Event: Sendable, Equatable {
+    public var id: String
+    public var workspaceId: String
+    public var sourceId: String
+    public var type: EventType
+    /// Routing name: the track name for `track`, else the type.
+    public var name: String
+    public var messageId: String
+    public var userId: String?
+    public var anonymousId: String?
+    public var receivedAt: Date
+    /// The Segment message as stored: every field the sender gave, plus the ones we set.
+    public var message: [String: JSONValue]
+
+    public init(
+        id: String, workspaceId: String, sourceId: String, type: EventType, name: String, messageId: String,
+        userId: String?, anonymousId: String?, receivedAt: Date, message: [String: JSONValue]
+    ) {
+        self.id = id
+        self.workspaceId = workspaceId
+        self.sourceId = sourceId
+        self.type = type
+        self.name = name
+        self.messageId = messageId
+        self.userId = userId
+        self.anonymousId = anonymousId
+        self.receivedAt = receivedAt
+        self.message = message
+    }
+
+    /// The event as the API shows it: the message plus `id`, `sourceId` and `name`.
+    public var document: JSONValue {
+        var fields = message
+        fields["id"] = .string(id)
+        fields["sourceId"] = .string(sourceId)
+        fields["name"] = .string(name)
+        fields["receivedAt"] = .string(Timestamp.format(receivedAt))
+        return .object(fields)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import Logging
+import SwitchboardCore
+import SwitchboardStorage
+
+/// Builds the whole server (storage, bootstrap, routes) as both `serve` and the tests run it.
+/// - Parameter announce: receives the lines an operator must see: a new admin key, the address.
+public func buildApplication(
+    settings: ServerSettings,
+    storage: (any Storage)? = nil,
+    logger: Logger = Logger(label: "switchboard"),
+    now: @escaping @Sendable () -> Date = Date.init,
+    announce: @escaping @Sendable (String) -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let storage = try storage ?? SQLiteStorage(path: settings.database)
+    try await storage.migrate()
+    let identifiers = IdentifierGenerator(now: now)
+    if let key = try await Bootstrap.run(storage: storage, adminKey: settings.adminKey, identifiers: identifiers, now: now()) {
+        announce("Admin API key (shown once, keep it safe): \(key)")
+    }
+    let dependencies = Dependencies(
+        storage: storage,
+        committer: EventGroupCommitter(storage: storage),
+        identifiers: identifiers,
+        now: now,
+        authenticator: Authenticator(storage: storage),
+        body: JSONBodyReader(maximumBytes: settings.maxBodyBytes),
+        publicURL: settings.publicURL ?? "http://\(settings.host):\(settings.port)"
+    )
+    let router = Router(context: SwitchboardRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    let routes = APIRouteBuilder(router: router)
+    let operations = OperationsController(dependencies: dependencies)
+    operations.register(on: routes)
+    SegmentIngestController(dependencies: dependencies).register(on: routes)
+    TenancyController(dependencies: dependencies).register(on: routes)
+    SourcesController(dependencies: dependencies).register(on: routes)
+    EventsController(dependencies: dependencies).register(on: routes)
+    operations.registerDocument(on: routes)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Switchboard"),
+        onServerRunning: { channel in
+            announce("Switchboard listening on http://\(settings.host):\(channel.localAddress?.port ?? settings.port)")
+        },
+        logger: logger
+    )
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import SwitchboardCore
+import SwitchboardStorage
+
+/// Segment's HTTP Tracking API, so Segment's SDKs work pointed at Switchboard. Answers 200
+/// only once the events are durably committed.
+struct SegmentIngestController {
+    let dependencies: Dependencies
+
+    func register(on routes: APIRouteBuilder) {
+        let message = Schema.object(
+            [
+                "userId": Schema.nullableString, "anonymousId": Schema.nullableString, "event": Schema.string,
+                "properties": Schema.anyObject, "traits": Schema.anyObject, "context": Schema.anyObject,
+                "messageId": Schema.string, "timestamp": Schema.string, "sentAt": Schema.string,
+            ])
+        for type in EventType.allCases {
+            routes.add(
+                .init(
+                    method: .post, path: "/v1/\(type.rawValue)", summary: "Segment \(type.rawValue) call", tag: "Ingest",
+                    security: .writeKey, requestBody: message)
+            ) { request, _ in
+                try await ingest(request) { normalizer, body in [try normalizer.event(from: body, type: type)] }
+            }
+        }
+        routes.add(
+            .init(
+                method: .post, path: "/v1/batch", summary: "Segment batch of calls", tag: "Ingest", security: .writeKey,
+                requestBody: Schema.object(["batch": ["type": "array", "items": message], "context": Schema.anyObject], required: ["batch"]))
+        ) { request, _ in
+            try await ingest(request) { normalizer, body in try normalizer.events(fromBatch: body) }
+        }
+    }
+
+    private func ingest(
+        _ request: Request, events: (SegmentMessageNormalizer, JSONValue) throws -> [Event]
+    ) async throws -> Response {
+        // Check a header credential before reading the body; else the write key is in the body.
+        var source = try await headerSource(request)
+        let body = try await dependencies.body.read(request, allowTextPlain: true)
+        if source == nil {
+            source = try await writeKeySource(body["writeKey"]?.stringValue)
+        }
+        guard let source else { throw APIError.unauthorized("a write key is required: HTTP Basic with the write key as user name") }
+        let normalizer = SegmentMessageNormalizer(source: source, receivedAt: dependencies.now(), identifiers: dependencies.identifiers)
+        try await dependencies.committer.commit(try events(normalizer, body))
+        return .json(["success": true])
+    }
+
+    private func headerSource(_ request: Request) async throws -> Source? {
+        guard let header = request.headers[.authorization] else { return nil }
+        guard let writeKey = Authenticator.basicUser(header), let source = try await writeKeySource(writeKey) else {
+            throw APIError.unauthorized("the write key is not valid")
+        }
+        return source
+    }
+
+    private func writeKeySource(_ writeKey: String?) async throws -> Source? {
+        guard let writeKey, !writeKey.isEmpty else { return nil }
+        guard let source = try await dependencies.storage.source(writeKey: writeKey), source.type == .segment else {
+            throw APIError.unauthorized("the write key is not valid")
+        }
+        return source
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import SwitchboardCore
+
+/// Typed reads of query parameters, failing with a 422 that names the parameter.
+struct QueryReader {
+    let parameters: Parameters
+
+    init(_ request: Request) {
+        parameters = request.uri.queryParameters
+    }
+
+    func string(_ name: String) -> String? {
+        parameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func date(_ name: String) throws -> Date? {
+        guard let text = string(name) else { return nil }
+        guard let date = Timestamp.parse(text) else {
+            throw APIError.validation(field: name, "\(name) must be an RFC 3339 date-time")
+        }
+        return date
+    }
+
+    /// `?limit=&cursor=`; the cursor must be an id of the listed kind.
+    func page(of kind: IdentifierKind) throws -> PageRequest {
+        var page = PageRequest()
+        if let text = string("limit") {
+            guard let limit = Int(text), (1...PageRequest.maximumLimit).contains(limit) else {
+                throw APIError.validation(field: "limit", "limit must be an integer from 1 to \(PageRequest.maximumLimit)")
+            }
+            page.limit = limit
+        }
+        if let cursor = string("cursor") {
+            guard IdentifierGenerator.isWellFormed(cursor, kind: kind) else {
+                throw APIError.validation(field: "cursor", "cursor is not one this API returned")
+            }
+            page.cursor = cursor
+        }
+        return page
+    }
+}
+
+extension Page {
+    /// `{"data":[...],"nextCursor":...}`
+    func document(_ render: (Item) -> JSONValue) -> JSONValue {
+        ["data": .array(items.map(render)), "nextCursor": nextCursor.map(JSONValue.string) ?? .null]
+    }
+}

@@ -1,0 +1,11 @@
+import Foundation
+import Hummingbird
+
+/// The request context of every route.
+public struct SwitchboardRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+/// Everything `serve` needs to know, however it was configured.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// SQLite file path.
+    public var database: String
+    /// Largest request body accepted, after decompression.
+    public var maxBodyBytes: Int
+    /// Registered as an admin key at start-up when set.
+    public var adminKey: String?
+    /// Base of the URLs the API hands out; defaults to `http://host:port`.
+    public var publicURL: String?
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, database: String = "./switchboard.sqlite",
+        maxBodyBytes: Int = 1 << 20, adminKey: String? = nil, publicURL: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.maxBodyBytes = maxBodyBytes
+        self.adminKey = adminKey
+        self.publicURL = publicURL
+    }
+}

@@ -1,0 +1,303 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// Storage on an embedded SQLite database: one writer, many readers (WAL), and full
+/// synchronous commits so an acknowledged write survives a crash of the process or the machine.
+public struct SQLiteStorage: Storage {
+    let pool: DatabasePool
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+    }
+
+    public func migrate() async throws {
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    // MARK: Workspaces
+
+    public func createWorkspace(_ workspace: Workspace) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO workspaces (id, name, parent_id, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [workspace.id, workspace.name, workspace.parentId, workspace.createdAt.milliseconds]
+            )
+        }
+    }
+
+    public func workspace(id: String) async throws -> Workspace? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM workspaces WHERE id = ?", arguments: [id]).map(Workspace.init(row:))
+        }
+    }
+
+    public func listWorkspaces(visibleTo workspaceId: String, page: PageRequest) async throws -> Page<Workspace> {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM workspaces WHERE (id = ? OR parent_id = ?) AND id > ?
+                    ORDER BY id LIMIT ?
+                    """,
+                arguments: [workspaceId, workspaceId, page.cursor ?? "", page.limit + 1]
+            )
+            return Page(fetched: rows.map(Workspace.init(row:)), limit: page.limit, id: \.id)
+        }
+    }
+
+    public func rootWorkspace() async throws -> Workspace? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM workspaces WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+                .map(Workspace.init(row:))
+        }
+    }
+
+    // MARK: API keys
+
+    public func createAPIKey(_ key: APIKey) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO api_keys (id, workspace_id, name, role, key_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [key.id, key.workspaceId, key.name, key.role.rawValue, key.keyHash, key.createdAt.milliseconds]
+            )
+        }
+    }
+
+    public func apiKey(hash: String) async throws -> APIKey? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE key_hash = ?", arguments: [hash]).map(APIKey.init(row:))
+        }
+    }
+
+    public func apiKey(id: String) async throws -> APIKey? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(APIKey.init(row:))
+        }
+    }
+
+    public func listAPIKeys(workspaceId: String, page: PageRequest) async throws -> Page<APIKey> {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM api_keys WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
+                arguments: [workspaceId, page.cursor ?? "", page.limit + 1]
+            )
+            return Page(fetched: rows.map(APIKey.init(row:)), limit: page.limit, id: \.id)
+        }
+    }
+
+    public func deleteAPIKey(id: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM api_keys WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func countAPIKeys() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys") ?? 0 }
+    }
+
+    // MARK: Sources
+
+    public func createSource(_ source: Source) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO sources (id, workspace_id, name, type, verification, event_name_prefix, write_key, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    source.id, source.workspaceId, source.name, source.type.rawValue,
+                    source.verification.map(JSONCoding.string), source.eventNamePrefix, source.writeKey,
+                    source.createdAt.milliseconds, source.updatedAt.milliseconds,
+                ]
+            )
+        }
+    }
+
+    public func source(id: String, workspaceId: String) async throws -> Source? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
+                .map(Source.init(row:))
+        }
+    }
+
+    public func source(writeKey: String) async throws -> Source? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE write_key = ?", arguments: [writeKey]).map(Source.init(row:))
+        }
+    }
+
+    public func listSources(workspaceId: String, page: PageRequest) async throws -> Page<Source> {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM sources WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
+                arguments: [workspaceId, page.cursor ?? "", page.limit + 1]
+            )
+            return Page(fetched: rows.map(Source.init(row:)), limit: page.limit, id: \.id)
+        }
+    }
+
+    public func updateSource(_ source: Source) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE sources SET name = ?, verification = ?, event_name_prefix = ?, updated_at = ?
+                    WHERE id = ? AND workspace_id = ?
+                    """,
+                arguments: [
+                    source.name, source.verification.map(JSONCoding.string), source.eventNamePrefix,
+                    source.updatedAt.milliseconds, source.id, source.workspaceId,
+                ]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteSource(id: String, workspaceId: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM sources WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: Events
+
+    @discardableResult
+    public func insertEvents(_ events: [Event]) async throws -> Int {
+        guard !events.isEmpty else { return 0 }
+        return try await write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO events (id, workspace_id, source_id, message_id, type, name, user_id, anonymous_id, received_at, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (source_id, message_id) DO NOTHING
+                    """
+            )
+            var inserted = 0
+            for event in events {
+                try statement.execute(arguments: [
+                    event.id, event.workspaceId, event.sourceId, event.messageId, event.type.rawValue, event.name,
+                    event.userId, event.anonymousId, event.receivedAt.milliseconds, JSONCoding.string(.object(event.message)),
+                ])
+                inserted += db.changesCount
+            }
+            return inserted
+        }
+    }
+
+    public func event(id: String, workspaceId: String) async throws -> Event? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
+                .map(Event.init(row:))
+        }
+    }
+
+    public func listEvents(workspaceId: String, filter: EventFilter, page: PageRequest) async throws -> Page<Event> {
+        var conditions = ["workspace_id = ?"]
+        var arguments: StatementArguments = [workspaceId]
+        if let cursor = page.cursor {
+            conditions.append("id < ?")
+            arguments += [cursor]
+        }
+        if let name = filter.name {
+            conditions.append("name = ?")
+            arguments += [name]
+        }
+        if let userId = filter.userId {
+            conditions.append("user_id = ?")
+            arguments += [userId]
+        }
+        if let type = filter.type {
+            conditions.append("type = ?")
+            arguments += [type.rawValue]
+        }
+        if let sourceId = filter.sourceId {
+            conditions.append("source_id = ?")
+            arguments += [sourceId]
+        }
+        if let since = filter.since {
+            conditions.append("received_at >= ?")
+            arguments += [since.milliseconds]
+        }
+        arguments += [page.limit + 1]
+        let sql = "SELECT * FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
+        return try await pool.read { [arguments] db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            return Page(fetched: rows.map(Event.init(row:)), limit: page.limit, id: \.id)
+        }
+    }
+
+    /// A write transaction whose constraint failures surface as `StorageError.conflict`.
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StorageError.conflict(error.message ?? "constraint failed")
+        }
+    }
+}
+
+extension Date {
+    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    init(milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}
+
+extension Workspace {
+    init(row: Row) {
+        self.init(
+            id: row["id"], name: row["name"], parentId: row["parent_id"],
+            createdAt: Date(milliseconds: row["created_at"])
+        )
+    }
+}
+
+extension APIKey {
+    init(row: Row) {
+        self.init(
+            id: row["id"], name: row["name"], role: Role(rawValue: row["role"]) ?? .viewer,
+            workspaceId: row["workspace_id"], keyHash: row["key_hash"], createdAt: Date(milliseconds: row["created_at"])
+        )
+    }
+}
+
+extension Source {
+    init(row: Row) {
+        let verification: String? = row["verification"]
+        self.init(
+            id: row["id"], workspaceId: row["workspace_id"], name: row["name"],
+            type: SourceType(rawValue: row["type"]) ?? .webhook,
+            verification: verification.flatMap { try? JSONCoding.parse(Array($0.utf8), maximumDepth: .max) },
+            eventNamePrefix: row["event_name_prefix"], writeKey: row["write_key"],
+            createdAt: Date(milliseconds: row["created_at"]), updatedAt: Date(milliseconds: row["updated_at"])
+        )
+    }
+}
+
+extension Event {
+    init(row: Row) {
+        let text: String = row["message"]
+        let message = (try? JSONCoding.parse(Array(text.utf8), maximumDepth: .max))?.objectValue ?? [:]
+        self.init(
+            id: row["id"], workspaceId: row["workspace_id"], sourceId: row["source_id"],
+            type: EventType(rawValue: row["type"]) ?? .track, name: row["name"], messageId: row["message_id"],
+            userId: row["user_id"], anonymousId: row["anonymous_id"], receivedAt: Date(milliseconds: row["received_at"]),
+            message: message
+        )
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import SwitchboardServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the API, ingest, workers and admin panel.",
+        discussion: """
+            Settings come from flags, then SWITCHBOARD_* environment variables (SWITCHBOARD_PORT, \
+            SWITCHBOARD_ADMIN_KEY, ...), then the config file. On first start with no API keys it \
+            prints one admin key, once, or registers SWITCHBOARD_ADMIN_KEY.
+            """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Address to listen on (env SWITCHBOARD_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on, 0 for any free port (env SWITCHBOARD_PORT; default 8080).")
+    var port: Int?
+
+    @Option(help: "Largest request body in bytes, after decompression (env SWITCHBOARD_MAX_BODY_BYTES; default 1048576).")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Base URL shown in ingest URLs (env SWITCHBOARD_PUBLIC_URL; default http://host:port).")
+    var publicUrl: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SWITCHBOARD_LOG_LEVEL).")
+    var logLevel: String?
+
+    func run() async throws {
+        var flags: [AbsoluteConfigKey: ConfigValue] = [:]
+        if let host { flags["host"] = .flag(host) }
+        if let port { flags["port"] = .flag(port) }
+        if let maxBodyBytes { flags["maxBodyBytes"] = .flag(maxBodyBytes) }
+        if let publicUrl { flags["publicUrl"] = .flag(publicUrl) }
+        if let logLevel { flags["logLevel"] = .flag(logLevel) }
+        let settings = try await SettingsReader(common: common, flags: flags)
+        let level = settings.reader.string(forKey: "logLevel").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let app = try await buildApplication(settings: settings.serverSettings(), logger: Logger(label: "switchboard"), announce: Console.announce)
+        try await app.runService()
+    }
+}
+
+/// Lines an operator must see, written straight to standard output (unbuffered, so a
+/// supervising process sees them at once).
+enum Console {
+    @Sendable static func announce(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}

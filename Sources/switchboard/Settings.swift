@@ -1,0 +1,51 @@
+import ArgumentParser
+import Configuration
+import SwitchboardServer
+import SystemPackage
+
+/// Options every command shares: where the database is and where a config file is.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "SQLite database file (env SWITCHBOARD_DATABASE; default ./switchboard.sqlite).")
+    var database: String?
+
+    @Option(help: "JSON config file with the same settings as keys, e.g. {\"port\": 8080} (env SWITCHBOARD_CONFIG).")
+    var config: String?
+}
+
+/// Reads settings from flags, then `SWITCHBOARD_*` environment variables, then the config file.
+struct SettingsReader {
+    let reader: ConfigReader
+
+    init(common: CommonOptions, flags: [AbsoluteConfigKey: ConfigValue] = [:]) async throws {
+        var flags = flags
+        if let database = common.database { flags["database"] = .init(.string(database), isSecret: false) }
+        let environment = EnvironmentVariablesProvider().prefixKeys(with: "switchboard")
+        var providers: [any ConfigProvider] = [InMemoryProvider(name: "flags", values: flags), environment]
+        let environmentReader = ConfigReader(provider: environment)
+        if let path = common.config ?? environmentReader.string(forKey: "config") {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(path)))
+        }
+        reader = ConfigReader(providers: providers)
+    }
+
+    var database: String {
+        reader.string(forKey: "database") ?? reader.string(forKey: "databaseUrl") ?? ServerSettings().database
+    }
+
+    func serverSettings() -> ServerSettings {
+        let defaults = ServerSettings()
+        return ServerSettings(
+            host: reader.string(forKey: "host", default: defaults.host),
+            port: reader.int(forKey: "port", default: defaults.port),
+            database: database,
+            maxBodyBytes: reader.int(forKey: "maxBodyBytes", default: defaults.maxBodyBytes),
+            adminKey: reader.string(forKey: "adminKey", isSecret: true),
+            publicURL: reader.string(forKey: "publicUrl")
+        )
+    }
+}
+
+extension ConfigValue {
+    static func flag(_ value: String) -> ConfigValue { .init(.string(value), isSecret: false) }
+    static func flag(_ value: Int) -> ConfigValue { .init(.int(value), isSecret: false) }
+}
