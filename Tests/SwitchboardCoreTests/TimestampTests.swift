@@ -5,15 +5,15 @@ import Testing
 @Suite struct TimestampTests {
     @Test func formatsUTCWithMilliseconds() {
         #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
-        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_795_455_619.123)) == "2026-11-24T17:40:19.123Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_795_455_619.123)) == "2026-11-23T17:40:19.123Z")
     }
 
     @Test(arguments: [
-        ("2026-11-23T17:40:19Z", 1_795_369_219.0),
-        ("2026-11-23T17:40:19.5Z", 1_795_369_219.5),
-        ("2026-11-23T18:40:19+01:00", 1_795_369_219.0),
-        ("2026-11-23T12:40:19-0500", 1_795_369_219.0),
-        ("2026-11-23", 1_795_305_600.0),
+        ("2026-11-23T17:40:19Z", 1_795_455_619.0),
+        ("2026-11-23T17:40:19.5Z", 1_795_455_619.5),
+        ("2026-11-23T18:40:19+01:00", 1_795_455_619.0),
+        ("2026-11-23T12:40:19-0500", 1_795_455_619.0),
+        ("2026-11-23", 1_795_392_000.0),
     ])
     func parsesRFC3339(text: String, seconds: Double) throws {
         let date = try #require(Timestamp.parse(text))
