@@ -15,21 +15,22 @@ struct SegmentIngestController {
                 "properties": Schema.anyObject, "traits": Schema.anyObject, "context": Schema.anyObject,
                 "messageId": Schema.string, "timestamp": Schema.string, "sentAt": Schema.string,
             ])
+        // analytics.js posts to the one-letter paths (/v1/t, /v1/i, ...), the other SDKs to the full names.
         for type in EventType.allCases {
-            routes.add(
-                .init(
-                    method: .post, path: "/v1/\(type.rawValue)", summary: "Segment \(type.rawValue) call", tag: "Ingest",
-                    security: .writeKey, requestBody: message)
-            ) { request, _ in
-                try await ingest(request) { normalizer, body in [try normalizer.event(from: body, type: type)] }
+            for path in ["/v1/\(type.rawValue)", "/v1/\(type.rawValue.prefix(1))"] {
+                routes.add(
+                    .init(method: .post, path: path, summary: "Segment \(type.rawValue) call", tag: "Ingest", security: .writeKey, requestBody: message)
+                ) { request, _ in
+                    try await ingest(request) { normalizer, body in [try normalizer.event(from: body, type: type)] }
+                }
             }
         }
-        routes.add(
-            .init(
-                method: .post, path: "/v1/batch", summary: "Segment batch of calls", tag: "Ingest", security: .writeKey,
-                requestBody: Schema.object(["batch": ["type": "array", "items": message], "context": Schema.anyObject], required: ["batch"]))
-        ) { request, _ in
-            try await ingest(request) { normalizer, body in try normalizer.events(fromBatch: body) }
+        let batch = Schema.object(["batch": ["type": "array", "items": message], "context": Schema.anyObject], required: ["batch"])
+        for path in ["/v1/batch", "/v1/b"] {
+            routes.add(.init(method: .post, path: path, summary: "Segment batch of calls", tag: "Ingest", security: .writeKey, requestBody: batch)) {
+                request, _ in
+                try await ingest(request) { normalizer, body in try normalizer.events(fromBatch: body) }
+            }
         }
     }
 
