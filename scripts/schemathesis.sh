@@ -26,7 +26,6 @@ INGEST_TIMEOUT="${SCHEMATHESIS_INGEST_TIMEOUT:-90}"
 MGMT_TIMEOUT="${SCHEMATHESIS_MGMT_TIMEOUT:-180}"
 READY_TIMEOUT="${READY_TIMEOUT:-60}"
 ADMIN_KEY="sbk_test_admin_key_0123456789"
-INGEST_REGEX='^/v1/(track|identify|page|screen|group|alias|batch)$'
 
 START_TS=$(date +%s)
 log() { printf '[schemathesis.sh] %s\n' "$*" >&2; }
@@ -109,6 +108,23 @@ WRITE_KEY="$(curl -sS --fail-with-body --max-time 10 -X POST "$BASE/v1/sources" 
   || die "could not create a segment source"
 [[ -n "$WRITE_KEY" ]] || die "empty writeKey"
 BASIC="$(printf '%s:' "$WRITE_KEY" | base64 | tr -d '\n')"
+
+# Ingest routes: the Segment ones, plus every path whose operations are secured by an
+# HTTP Basic scheme in the OpenAPI document (e.g. the analytics.js short forms /v1/t, /v1/b...).
+# Everything else is fuzzed with the Bearer admin key.
+INGEST_REGEX="$(curl -sS --fail --max-time 10 "$BASE/openapi.json" | "$PYTHON" -c '
+import json, re, sys
+doc = json.load(sys.stdin)
+schemes = doc.get("components", {}).get("securitySchemes", {})
+basic = {n for n, s in schemes.items() if s.get("type") == "http" and str(s.get("scheme", "")).lower() == "basic"}
+paths = {"/v1/" + n for n in ("track", "identify", "page", "screen", "group", "alias", "batch")}
+for path, ops in doc.get("paths", {}).items():
+    for op in ops.values():
+        if isinstance(op, dict) and any(set(req) & basic for req in (op.get("security") or doc.get("security") or [])):
+            paths.add(path)
+print("^(" + "|".join(re.escape(p) for p in sorted(paths)) + ")$")
+')" || die "could not read $BASE/openapi.json"
+log "ingest routes (Basic auth): $INGEST_REGEX"
 
 # --- 4. schemathesis runs -----------------------------------------------------
 COMMON=(

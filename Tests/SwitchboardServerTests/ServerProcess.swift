@@ -13,15 +13,15 @@ final class ServerProcess: Sendable {
     }
 
     /// Starts the server on a free loopback port and waits until it says it listens.
-    init(database: String, environment: [String: String] = [:]) throws {
+    init(database: String, environment: [String: String] = [:], arguments: [String] = ["--port", "0"]) throws {
         let binary = Self.binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw ServerProcessError.notBuilt(binary.path)
         }
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--database", database]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        process.arguments = ["serve", "--host", "127.0.0.1", "--database", database] + arguments
+        process.environment = Self.environment(environment)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -46,6 +46,26 @@ final class ServerProcess: Sendable {
             throw ServerProcessError.didNotStart(text)
         }
         self.port = port
+    }
+
+    /// This process's environment without inherited SWITCHBOARD_* settings, plus the given ones.
+    static func environment(_ given: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SWITCHBOARD_") }.merging(given) { _, new in new }
+    }
+
+    /// Runs a short command of the binary to its end and returns what it printed.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = environment([:])
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     func kill() {
