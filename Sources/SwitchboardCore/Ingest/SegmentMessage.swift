@@ -130,7 +130,9 @@ public struct SegmentMessageNormalizer: Sendable {
             message["integrations"] = .object(integrations)
         }
 
-        let messageId = try optionalString("messageId").flatMap { $0.isEmpty ? nil : $0 } ?? "api-" + UUID().uuidString.lowercased()
+        let id = identifiers.make(.event)
+        // A made messageId reuses the event id's unique part: no second random draw per event.
+        let messageId = try optionalString("messageId").flatMap { $0.isEmpty ? nil : $0 } ?? "api-" + id.dropFirst(IdentifierKind.event.prefix.count)
         let sentAt = try Self.optionalDate(input["sentAt"], field: fieldPrefix + "sentAt") ?? defaults.sentAt
         let originalTimestamp = try Self.optionalDate(input["timestamp"], field: fieldPrefix + "timestamp")
         let timestamp: Date
@@ -148,7 +150,7 @@ public struct SegmentMessageNormalizer: Sendable {
         message["sentAt"] = sentAt.map { .string(Timestamp.format($0)) }
 
         return Event(
-            id: identifiers.make(.event), workspaceId: source.workspaceId, sourceId: source.id, type: type,
+            id: id, workspaceId: source.workspaceId, sourceId: source.id, type: type,
             name: name, messageId: messageId, userId: userId, anonymousId: anonymousId, receivedAt: receivedAt,
             message: message
         )

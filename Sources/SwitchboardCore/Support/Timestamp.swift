@@ -10,8 +10,22 @@ public enum Timestamp {
         let secondsOfDay = Int(totalSeconds.mod(86_400))
         let days = (totalSeconds - Int64(secondsOfDay)) / 86_400
         let (year, month, day) = civilDate(fromDays: days)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondsOfDay / 3600, 2) + ":"
-            + pad(secondsOfDay / 60 % 60, 2) + ":" + pad(secondsOfDay % 60, 2) + "." + pad(milliseconds, 3) + "Z"
+        var bytes: [UInt8] = Array("0000-00-00T00:00:00.000Z".utf8)
+        func put(_ value: Int, at offset: Int, width: Int) {
+            var value = value
+            for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(year, at: 0, width: 4)
+        put(month, at: 5, width: 2)
+        put(day, at: 8, width: 2)
+        put(secondsOfDay / 3600, at: 11, width: 2)
+        put(secondsOfDay / 60 % 60, at: 14, width: 2)
+        put(secondsOfDay % 60, at: 17, width: 2)
+        put(milliseconds, at: 20, width: 3)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DD[Tt ]HH:MM:SS[.fraction](Z|±HH:MM|±HHMM)` or a bare date (midnight UTC).
@@ -69,11 +83,6 @@ public enum Timestamp {
         guard cursor == bytes.count else { return nil }
         let seconds = Double(days) * 86_400 + Double(hour * 3600 + minute * 60 + second - offsetSeconds)
         return Date(timeIntervalSince1970: seconds + fraction)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {
