@@ -11,8 +11,8 @@
 #   SCHEMATHESIS_MAX_EXAMPLES   test cases per operation and phase (default: 100)
 #   SCHEMATHESIS_SEED           fixed seed, to reproduce a run
 #   SCHEMATHESIS_WORKERS        concurrent workers (default: 2)
-#   SCHEMATHESIS_INGEST_TIMEOUT hard limit in seconds for the ingest run (default: 90)
-#   SCHEMATHESIS_MGMT_TIMEOUT   hard limit in seconds for the management run (default: 180)
+#   SCHEMATHESIS_INGEST_TIMEOUT hard limit in seconds for the ingest run (default: 300)
+#   SCHEMATHESIS_MGMT_TIMEOUT   hard limit in seconds for the management run (default: 300)
 #   SCHEMATHESIS_REPORT_DIR     if set, JUnit + NDJSON reports are written there
 #   READY_TIMEOUT               seconds to wait for /readyz (default: 60)
 set -euo pipefail
@@ -22,8 +22,8 @@ BIN="${SWITCHBOARD_BIN:-$ROOT/.build/debug/switchboard}"
 PYTHON="${PYTHON:-python3}"
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-100}"
 WORKERS="${SCHEMATHESIS_WORKERS:-2}"
-INGEST_TIMEOUT="${SCHEMATHESIS_INGEST_TIMEOUT:-90}"
-MGMT_TIMEOUT="${SCHEMATHESIS_MGMT_TIMEOUT:-180}"
+INGEST_TIMEOUT="${SCHEMATHESIS_INGEST_TIMEOUT:-300}"
+MGMT_TIMEOUT="${SCHEMATHESIS_MGMT_TIMEOUT:-300}"
 READY_TIMEOUT="${READY_TIMEOUT:-60}"
 ADMIN_KEY="sbk_test_admin_key_0123456789"
 

@@ -70,6 +70,8 @@ import Testing
         (["userId": "u1"], .group, "groupId"),
         (["anonymousId": "a1", "previousId": "p"], .alias, "userId"),
         (["userId": "u1"], .alias, "previousId"),
+        // Skew correction would land before year 0.
+        (["userId": "u1", "event": "E", "timestamp": "0001-01-01T00:00:00Z", "sentAt": "9999-01-01T00:00:00Z"], .track, "timestamp"),
     ]
 
     @Test(arguments: wrongBodies)

@@ -29,4 +29,9 @@ import Testing
         let date = Date(timeIntervalSince1970: 1_700_000_000.25)
         #expect(try #require(Timestamp.parse(Timestamp.format(date))) == date)
     }
+
+    @Test func timesOutsideYears0To9999AreWrittenAsTheNearestEnd() {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -1e15)) == "0000-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1e15)) == "9999-12-31T23:59:59.999Z")
+    }
 }

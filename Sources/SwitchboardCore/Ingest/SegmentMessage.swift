@@ -138,6 +138,9 @@ public struct SegmentMessageNormalizer: Sendable {
         let timestamp: Date
         if let originalTimestamp, let sentAt {
             timestamp = receivedAt.addingTimeInterval(originalTimestamp.timeIntervalSince(sentAt))
+            guard Timestamp.representable.contains(timestamp) else {
+                throw fail("timestamp", "timestamp and sentAt are too far apart to correct for clock skew")
+            }
         } else {
             timestamp = originalTimestamp ?? receivedAt
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Segment's message types.
-public enum EventType: String, Sendable, CaseIterable, Codable {
+public enum EventType: String, Sendable, CaseIterable {
     case track
     case identify
     case page

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where events come from.
-public enum SourceType: String, Sendable, CaseIterable, Codable {
+public enum SourceType: String, Sendable, CaseIterable {
     case segment
     case webhook
     case openloyalty

@@ -17,7 +17,7 @@ public struct Workspace: Sendable, Equatable {
 }
 
 /// What an API key may do.
-public enum Role: String, Sendable, CaseIterable, Codable {
+public enum Role: String, Sendable, CaseIterable {
     case admin
     case editor
     case viewer

@@ -2,9 +2,13 @@ import Foundation
 
 /// RFC 3339 times as the API reads and writes them: UTC, millisecond precision on output.
 public enum Timestamp {
-    /// `2026-11-23T17:40:19.123Z`
+    /// The times RFC 3339 can write: years 0000 to 9999.
+    public static let representable = Date(timeIntervalSince1970: -62_167_219_200)...Date(timeIntervalSince1970: 253_402_300_799.999)
+
+    /// `2026-11-23T17:40:19.123Z`; times outside `representable` are written as its nearest end.
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let clamped = min(max(date, representable.lowerBound), representable.upperBound)
+        let totalMilliseconds = Int64((clamped.timeIntervalSince1970 * 1000).rounded(.down))
         let milliseconds = Int(totalMilliseconds.mod(1000))
         let totalSeconds = (totalMilliseconds - Int64(milliseconds)) / 1000
         let secondsOfDay = Int(totalSeconds.mod(86_400))

@@ -103,6 +103,8 @@ enum Schema {
     }
 
     static let string: JSONValue = ["type": "string"]
+    /// A required name: 1 to 200 characters.
+    static let name: JSONValue = ["type": "string", "minLength": 1, "maxLength": 200]
     static let nullableString: JSONValue = ["type": ["string", "null"]]
     static let anyObject: JSONValue = ["type": "object"]
     static let nullableObject: JSONValue = ["type": ["object", "null"]]

@@ -9,17 +9,14 @@ struct SegmentIngestController {
     let dependencies: Dependencies
 
     func register(on routes: APIRouteBuilder) {
-        let message = Schema.object(
-            [
-                "userId": Schema.nullableString, "anonymousId": Schema.nullableString, "event": Schema.string,
-                "properties": Schema.anyObject, "traits": Schema.anyObject, "context": Schema.anyObject,
-                "messageId": Schema.string, "timestamp": Schema.string, "sentAt": Schema.string,
-            ])
+        let message = Self.messageSchema(required: [])
         // analytics.js posts to the one-letter paths (/v1/t, /v1/i, ...), the other SDKs to the full names.
         for type in EventType.allCases {
             for path in ["/v1/\(type.rawValue)", "/v1/\(type.rawValue.prefix(1))"] {
                 routes.add(
-                    .init(method: .post, path: path, summary: "Segment \(type.rawValue) call", tag: "Ingest", security: .writeKey, requestBody: message)
+                    .init(
+                        method: .post, path: path, summary: "Segment \(type.rawValue) call", tag: "Ingest", security: .writeKey,
+                        requestBody: Self.messageSchema(required: Self.requiredFields[type] ?? ["userId"]))
                 ) { request, _ in
                     try await ingest(request) { normalizer, body in [try normalizer.event(from: body, type: type)] }
                 }
@@ -32,6 +29,23 @@ struct SegmentIngestController {
                 try await ingest(request) { normalizer, body in try normalizer.events(fromBatch: body) }
             }
         }
+    }
+
+    /// What each call needs besides an id (`userId`, or `anonymousId` where Segment allows it).
+    private static let requiredFields: [EventType: [String]] = [
+        .track: ["userId", "event"], .group: ["userId", "groupId"], .alias: ["userId", "previousId"],
+    ]
+
+    private static func messageSchema(required: [String]) -> JSONValue {
+        let id: JSONValue = ["type": "string", "minLength": 1]
+        return Schema.object(
+            [
+                "userId": id, "anonymousId": id, "event": id, "groupId": id, "previousId": id, "name": Schema.string,
+                "properties": Schema.anyObject, "traits": Schema.anyObject, "context": Schema.anyObject,
+                "messageId": Schema.string, "timestamp": ["type": "string", "format": "date-time"],
+                "sentAt": ["type": "string", "format": "date-time"],
+            ],
+            required: required)
     }
 
     private func ingest(

@@ -87,7 +87,7 @@ struct SourcesController {
     private static func schema(required: [String]) -> JSONValue {
         Schema.object(
             [
-                "name": Schema.string,
+                "name": Schema.name,
                 "type": Schema.oneOf(SourceType.allCases.map(\.rawValue)),
                 "verification": Schema.nullableObject,
                 "eventNamePrefix": Schema.nullableString,

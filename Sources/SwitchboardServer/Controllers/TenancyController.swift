@@ -19,7 +19,7 @@ struct TenancyController {
         routes.add(
             .init(
                 method: .post, path: "/v1/workspaces", summary: "Create a workspace", tag: "Tenancy",
-                requestBody: Schema.object(["name": Schema.string], required: ["name"]), success: .created)
+                requestBody: Schema.object(["name": Schema.name], required: ["name"]), success: .created)
         ) { request, _ in
             let principal = try await dependencies.authenticator.require(.administer, request)
             let fields = try JSONObjectReader(try await dependencies.body.read(request))
@@ -41,7 +41,7 @@ struct TenancyController {
             .init(
                 method: .post, path: "/v1/keys", summary: "Create an API key (the key is shown only in this response)", tag: "Tenancy",
                 requestBody: Schema.object(
-                    ["name": Schema.string, "role": Schema.oneOf(Role.allCases.map(\.rawValue)), "workspaceId": Schema.string],
+                    ["name": Schema.name, "role": Schema.oneOf(Role.allCases.map(\.rawValue)), "workspaceId": Schema.string],
                     required: ["name", "role"]),
                 success: .created)
         ) { request, _ in
