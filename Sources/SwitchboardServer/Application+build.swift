@@ -19,9 +19,15 @@ public func buildApplication(
     if let key = try await Bootstrap.run(storage: storage, adminKey: settings.adminKey, identifiers: identifiers, now: now()) {
         announce("Admin API key (shown once, keep it safe): \(key)")
     }
+    let wake = WakeSignal()
+    let sender = WebhookSender(client: WebhookSender.sharedClient, addressGuard: AddressGuard(allowPrivate: settings.allowPrivateDestinations))
     let dependencies = Dependencies(
         storage: storage,
-        committer: EventGroupCommitter(storage: storage),
+        committer: EventGroupCommitter { events in
+            if try await storage.insertEvents(events) > 0 { wake.signal() }
+        },
+        sender: sender,
+        wake: wake,
         identifiers: identifiers,
         now: now,
         authenticator: Authenticator(storage: storage),
@@ -37,11 +43,17 @@ public func buildApplication(
     TenancyController(dependencies: dependencies).register(on: routes)
     SourcesController(dependencies: dependencies).register(on: routes)
     EventsController(dependencies: dependencies).register(on: routes)
+    EventTypesController(dependencies: dependencies).register(on: routes)
+    DestinationsController(dependencies: dependencies).register(on: routes)
+    SubscriptionsController(dependencies: dependencies).register(on: routes)
+    DeliveriesController(dependencies: dependencies).register(on: routes)
     operations.registerDocument(on: routes)
 
+    let dispatcher = Dispatcher(storage: storage, sender: sender, settings: settings.dispatcher, now: now, wake: wake, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Switchboard"),
+        services: [dispatcher],
         onServerRunning: { channel in
             announce("Switchboard listening on http://\(settings.host):\(channel.localAddress?.port ?? settings.port)")
         },

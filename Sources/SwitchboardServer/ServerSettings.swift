@@ -11,11 +11,17 @@ public struct ServerSettings: Sendable {
     public var adminKey: String?
     /// Base of the URLs the API hands out; defaults to `http://host:port`.
     public var publicURL: String?
+    /// Lets destinations resolve to loopback, private and link-local addresses (tests, on-premise).
+    public var allowPrivateDestinations: Bool
+    public var dispatcher: Dispatcher.Settings
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./switchboard.sqlite",
-        maxBodyBytes: Int = 1 << 20, adminKey: String? = nil, publicURL: String? = nil
+        maxBodyBytes: Int = 1 << 20, adminKey: String? = nil, publicURL: String? = nil, allowPrivateDestinations: Bool = false,
+        dispatcher: Dispatcher.Settings = .init()
     ) {
+        self.allowPrivateDestinations = allowPrivateDestinations
+        self.dispatcher = dispatcher
         self.host = host
         self.port = port
         self.database = database

@@ -1,28 +1,26 @@
-import SwitchboardCore
-
-/// Gathers events from concurrent requests into one transaction: while one commit is being
-/// written, the requests that arrive wait together for the next. Each caller returns only
-/// after the transaction holding its events is durable.
-public actor EventGroupCommitter {
+/// Gathers writes from concurrent callers into one transaction: while one commit is being
+/// written, the callers that arrive wait together for the next. Each caller returns only
+/// after the transaction holding its items is durable.
+public actor GroupCommitter<Item: Sendable> {
     private struct Waiter {
-        var events: [Event]
+        var items: [Item]
         var continuation: CheckedContinuation<Void, any Error>
     }
 
-    private let storage: any Storage
-    private let maximumEventsPerCommit: Int
+    private let write: @Sendable ([Item]) async throws -> Void
+    private let maximumItemsPerCommit: Int
     private var waiting: [Waiter] = []
     private var isWriting = false
 
-    public init(storage: any Storage, maximumEventsPerCommit: Int = 20_000) {
-        self.storage = storage
-        self.maximumEventsPerCommit = maximumEventsPerCommit
+    public init(maximumItemsPerCommit: Int = 20_000, write: @escaping @Sendable ([Item]) async throws -> Void) {
+        self.write = write
+        self.maximumItemsPerCommit = maximumItemsPerCommit
     }
 
-    public func commit(_ events: [Event]) async throws {
-        guard !events.isEmpty else { return }
+    public func commit(_ items: [Item]) async throws {
+        guard !items.isEmpty else { return }
         try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Waiter(events: events, continuation: continuation))
+            waiting.append(Waiter(items: items, continuation: continuation))
             if !isWriting {
                 isWriting = true
                 Task { await self.writeWhileWaiting() }
@@ -34,7 +32,7 @@ public actor EventGroupCommitter {
         while !waiting.isEmpty {
             let group = takeGroup()
             do {
-                try await storage.insertEvents(group.flatMap(\.events))
+                try await write(group.flatMap(\.items))
                 for waiter in group { waiter.continuation.resume() }
             } catch {
                 for waiter in group { waiter.continuation.resume(throwing: error) }
@@ -43,17 +41,28 @@ public actor EventGroupCommitter {
         isWriting = false
     }
 
-    /// The waiting requests, oldest first, up to the size of one commit (at least one request).
+    /// The waiting callers, oldest first, up to the size of one commit (at least one caller).
     private func takeGroup() -> [Waiter] {
         var count = 0
         var taken = 0
         for waiter in waiting {
-            if taken > 0, count + waiter.events.count > maximumEventsPerCommit { break }
-            count += waiter.events.count
+            if taken > 0, count + waiter.items.count > maximumItemsPerCommit { break }
+            count += waiter.items.count
             taken += 1
         }
         let group = Array(waiting.prefix(taken))
         waiting.removeFirst(taken)
         return group
+    }
+}
+
+import SwitchboardCore
+
+/// Events from concurrent ingest requests, stored together.
+public typealias EventGroupCommitter = GroupCommitter<Event>
+
+extension GroupCommitter where Item == Event {
+    public init(storage: any Storage, maximumEventsPerCommit: Int = 20_000) {
+        self.init(maximumItemsPerCommit: maximumEventsPerCommit) { events in try await storage.insertEvents(events) }
     }
 }

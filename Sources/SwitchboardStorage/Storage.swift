@@ -22,7 +22,7 @@ public struct EventFilter: Sendable, Equatable {
 /// Everything Switchboard keeps, behind one narrow interface with one implementation per
 /// database. Implementations hold no state that the database should own, so several
 /// processes can share one database.
-public protocol Storage: Sendable {
+public protocol Storage: DeliveryStorage {
     /// Creates or upgrades the schema.
     func migrate() async throws
     /// Succeeds when the database answers.
@@ -49,8 +49,9 @@ public protocol Storage: Sendable {
     func updateSource(_ source: Source) async throws -> Bool
     func deleteSource(id: String, workspaceId: String) async throws -> Bool
 
-    /// Stores events in one transaction; an event whose `messageId` its source already has is
-    /// skipped. Returns how many were new. Returns only once the transaction is durable.
+    /// Stores events in one transaction, with a pending delivery for each subscription each new
+    /// event matches; an event whose `messageId` its source already has is skipped. Returns how
+    /// many were new, once the transaction is durable.
     @discardableResult
     func insertEvents(_ events: [Event]) async throws -> Int
     func event(id: String, workspaceId: String) async throws -> Event?
@@ -62,4 +63,92 @@ public protocol Storage: Sendable {
 public enum StorageError: Error, Equatable, Sendable {
     /// A uniqueness or reference rule of the schema refused the write.
     case conflict(String)
+}
+
+/// A catalogue entry.
+public struct EventTypeRecord: Sendable, Equatable {
+    public var workspaceId: String
+    public var name: String
+    public var description: String?
+    public var schema: JSONValue?
+    public var createdAt: Date
+
+    public init(workspaceId: String, name: String, description: String?, schema: JSONValue?, createdAt: Date) {
+        self.workspaceId = workspaceId
+        self.name = name
+        self.description = description
+        self.schema = schema
+        self.createdAt = createdAt
+    }
+}
+
+/// Filters of the activity log.
+public struct DeliveryFilter: Sendable, Equatable {
+    public var status: DeliveryStatus?
+    public var destinationId: String?
+    public var subscriptionId: String?
+    public var eventId: String?
+    public var since: Date?
+
+    public init(status: DeliveryStatus? = nil, destinationId: String? = nil, subscriptionId: String? = nil, eventId: String? = nil, since: Date? = nil) {
+        self.status = status
+        self.destinationId = destinationId
+        self.subscriptionId = subscriptionId
+        self.eventId = eventId
+        self.since = since
+    }
+}
+
+/// A leased delivery with everything needed to send it.
+public struct DeliveryJob: Sendable {
+    public var delivery: Delivery
+    public var event: Event
+    public var subscription: Subscription
+    public var destination: Destination
+}
+
+/// The outcome of one attempt, to record with the delivery's next state.
+public struct AttemptRecord: Sendable {
+    public var deliveryId: String
+    public var attempt: Attempt
+    public var decision: DeliveryDecision
+
+    public init(deliveryId: String, attempt: Attempt, decision: DeliveryDecision) {
+        self.deliveryId = deliveryId
+        self.attempt = attempt
+        self.decision = decision
+    }
+}
+
+/// Routing, configuration and delivery state.
+public protocol DeliveryStorage: Sendable {
+    func listEventTypes(workspaceId: String) async throws -> [EventTypeRecord]
+    func createEventType(_ type: EventTypeRecord) async throws
+    func deleteEventType(workspaceId: String, name: String) async throws -> Bool
+
+    func createDestination(_ destination: Destination) async throws
+    func destination(id: String, workspaceId: String) async throws -> Destination?
+    func listDestinations(workspaceId: String, search: String?, page: PageRequest) async throws -> Page<Destination>
+    func updateDestination(_ destination: Destination) async throws -> Bool
+    func deleteDestination(id: String, workspaceId: String) async throws -> Bool
+
+    func createSubscription(_ subscription: Subscription) async throws
+    func subscription(id: String, workspaceId: String) async throws -> Subscription?
+    func listSubscriptions(workspaceId: String, destinationId: String?, page: PageRequest) async throws -> Page<Subscription>
+    func updateSubscription(_ subscription: Subscription) async throws -> Bool
+    func deleteSubscription(id: String, workspaceId: String) async throws -> Bool
+
+    /// Newest first, each with its attempts.
+    func listDeliveries(workspaceId: String, filter: DeliveryFilter, page: PageRequest) async throws -> Page<Delivery>
+    func delivery(id: String, workspaceId: String) async throws -> Delivery?
+    /// Puts a delivery back to pending, due now.
+    func retryDelivery(id: String, workspaceId: String, now: Date) async throws -> Delivery?
+    /// Puts a destination's failed deliveries created in [since, until) back to pending; returns how many.
+    func recoverDeliveries(destinationId: String, workspaceId: String, since: Date, until: Date?, now: Date) async throws -> Int
+
+    /// Leases up to `limit` due deliveries of enabled, active destinations for `leaseSeconds`;
+    /// a lease that expires (its node died) makes the delivery due again.
+    func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob]
+    /// Records attempts and moves their deliveries on, in one transaction.
+    func recordAttempts(_ records: [AttemptRecord], now: Date) async throws
 }

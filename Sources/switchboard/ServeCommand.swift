@@ -30,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Base URL shown in ingest URLs (env SWITCHBOARD_PUBLIC_URL; default http://host:port).")
     var publicUrl: String?
 
+    @Flag(help: "Allow destinations on loopback, private and link-local networks (env SWITCHBOARD_ALLOW_PRIVATE_DESTINATIONS=true).")
+    var allowPrivateDestinations = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SWITCHBOARD_LOG_LEVEL).")
     var logLevel: String?
 
@@ -40,6 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxBodyBytes { flags["maxBodyBytes"] = .flag(maxBodyBytes) }
         if let publicUrl { flags["publicUrl"] = .flag(publicUrl) }
         if let logLevel { flags["logLevel"] = .flag(logLevel) }
+        if allowPrivateDestinations { flags["allowPrivateDestinations"] = .init(.bool(true), isSecret: false) }
         let settings = try await SettingsReader(common: common, flags: flags)
         let level = settings.reader.string(forKey: "logLevel").flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { label in

@@ -40,7 +40,8 @@ struct SettingsReader {
             database: database,
             maxBodyBytes: reader.int(forKey: "maxBodyBytes", default: defaults.maxBodyBytes),
             adminKey: reader.string(forKey: "adminKey", isSecret: true),
-            publicURL: reader.string(forKey: "publicUrl")
+            publicURL: reader.string(forKey: "publicUrl"),
+            allowPrivateDestinations: reader.bool(forKey: "allowPrivateDestinations", default: false)
         )
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads fields of a JSON request body with their types checked; every failure names the field.
 public struct JSONObjectReader: Sendable {
     public let fields: [String: JSONValue]
@@ -49,6 +51,42 @@ public struct JSONObjectReader: Sendable {
             throw ValidationError(field: fieldPath(key), "\(key) must be one of \(allowed)")
         }
         return value
+    }
+
+    /// An integer within `range`, or nil when absent or null.
+    public func int(_ key: String, in range: ClosedRange<Int>) throws(ValidationError) -> Int? {
+        switch fields[key] {
+        case nil, .null: return nil
+        case .int(let value)?:
+            guard let value = Int(exactly: value), range.contains(value) else {
+                throw ValidationError(field: fieldPath(key), "\(key) must be an integer from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        case let other?: throw mismatch(key, expected: "an integer", got: other)
+        }
+    }
+
+    public func bool(_ key: String) throws(ValidationError) -> Bool? {
+        switch fields[key] {
+        case nil, .null: return nil
+        case .bool(let value)?: return value
+        case let other?: throw mismatch(key, expected: "true or false", got: other)
+        }
+    }
+
+    /// An RFC 3339 date-time, or nil when absent or null.
+    public func date(_ key: String) throws(ValidationError) -> Date? {
+        guard let text = try string(key) else { return nil }
+        guard let date = Timestamp.parse(text) else { throw ValidationError(field: fieldPath(key), "\(key) must be an RFC 3339 date-time") }
+        return date
+    }
+
+    public func array(_ key: String) throws(ValidationError) -> [JSONValue]? {
+        switch fields[key] {
+        case nil, .null: return nil
+        case .array(let values)?: return values
+        case let other?: throw mismatch(key, expected: "an array", got: other)
+        }
     }
 
     public func object(_ key: String) throws(ValidationError) -> JSONObjectReader? {

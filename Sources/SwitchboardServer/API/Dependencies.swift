@@ -7,6 +7,9 @@ import SwitchboardStorage
 struct Dependencies: Sendable {
     var storage: any Storage
     var committer: EventGroupCommitter
+    var sender: WebhookSender
+    /// Wakes the dispatcher when new deliveries are due.
+    var wake: WakeSignal
     var identifiers: IdentifierGenerator
     var now: @Sendable () -> Date
     var authenticator: Authenticator

@@ -28,12 +28,16 @@ struct EventsController {
                 workspaceId: principal.workspaceId, filter: filter, page: query.page(of: .event))
             return .json(page.document(\.document))
         }
-        routes.add(.init(method: .get, path: "/v1/events/{id}", summary: "Get an event", tag: "Events")) { request, context in
+        routes.add(.init(method: .get, path: "/v1/events/{id}", summary: "Get an event with its deliveries", tag: "Events")) { request, context in
             let principal = try await dependencies.authenticator.require(.read, request)
             guard let event = try await dependencies.storage.event(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
                 throw APIError.notFound("event")
             }
-            return .json(event.document)
+            let deliveries = try await dependencies.storage.listDeliveries(
+                workspaceId: principal.workspaceId, filter: DeliveryFilter(eventId: event.id), page: PageRequest(limit: PageRequest.maximumLimit))
+            guard case .object(var document) = event.document else { return .json(event.document) }
+            document["deliveries"] = .array(deliveries.items.map(DeliveriesController.document))
+            return .json(.object(document))
         }
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import SwitchboardCore
 
 /// The SQLite schema, one migration per step; times are integer milliseconds since 1970.
 enum SQLiteSchema {
@@ -57,6 +59,102 @@ enum SQLiteSchema {
                     CREATE INDEX events_user ON events(workspace_id, user_id, id);
                     """
             )
+        }
+        migrator.registerMigration("2-delivery") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_types (
+                        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL CHECK (length(name) > 0),
+                        description TEXT,
+                        schema TEXT,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (workspace_id, name)
+                    );
+
+                    CREATE TABLE destinations (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        url TEXT NOT NULL,
+                        method TEXT NOT NULL CHECK (method IN ('POST', 'PUT', 'PATCH')),
+                        headers TEXT NOT NULL,
+                        signing TEXT NOT NULL,
+                        secret TEXT NOT NULL,
+                        previous_secret TEXT,
+                        previous_secret_expires_at INTEGER,
+                        timeout_ms INTEGER NOT NULL CHECK (timeout_ms > 0),
+                        retry_schedule TEXT NOT NULL,
+                        rate_limit_per_second INTEGER,
+                        max_concurrency INTEGER,
+                        batching TEXT,
+                        ordering TEXT NOT NULL,
+                        active_from INTEGER,
+                        enabled INTEGER NOT NULL,
+                        disabled_reason TEXT,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX destinations_workspace ON destinations(workspace_id, id);
+
+                    CREATE TABLE subscriptions (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        destination_id TEXT NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        event_names TEXT NOT NULL,
+                        condition TEXT,
+                        mapping TEXT,
+                        format TEXT NOT NULL,
+                        enabled INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX subscriptions_workspace ON subscriptions(workspace_id, id);
+                    CREATE INDEX subscriptions_destination ON subscriptions(destination_id, id);
+
+                    -- Routing index: one row per (subscription, event name), '*' for every event.
+                    CREATE TABLE subscription_routes (
+                        workspace_id TEXT NOT NULL,
+                        event_name TEXT NOT NULL,
+                        subscription_id TEXT NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+                        PRIMARY KEY (workspace_id, event_name, subscription_id)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE deliveries (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+                        subscription_id TEXT NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+                        destination_id TEXT NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed', 'cancelled')),
+                        attempt_count INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER,
+                        lease_until INTEGER,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE status = 'pending';
+                    CREATE INDEX deliveries_workspace ON deliveries(workspace_id, id);
+                    CREATE INDEX deliveries_event ON deliveries(event_id);
+                    CREATE INDEX deliveries_destination ON deliveries(destination_id, status, id);
+                    CREATE INDEX deliveries_subscription ON deliveries(subscription_id, id);
+
+                    CREATE TABLE attempts (
+                        delivery_id TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+                        number INTEGER NOT NULL,
+                        at INTEGER NOT NULL,
+                        duration_ms INTEGER NOT NULL,
+                        response_status INTEGER,
+                        response_body TEXT,
+                        error TEXT,
+                        PRIMARY KEY (delivery_id, number)
+                    ) WITHOUT ROWID;
+                    """
+            )
+            // Workspaces that exist already get the preset catalogue too.
+            let workspaces = try String.fetchAll(db, sql: "SELECT id FROM workspaces")
+            for workspace in workspaces { try SQLiteStorage.insertPresetEventTypes(db, workspaceId: workspace, at: Date()) }
         }
         return migrator
     }

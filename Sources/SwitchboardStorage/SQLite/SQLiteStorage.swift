@@ -6,6 +6,7 @@ import SwitchboardCore
 /// synchronous commits so an acknowledged write survives a crash of the process or the machine.
 public struct SQLiteStorage: Storage {
     let pool: DatabasePool
+    let identifiers = IdentifierGenerator()
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -36,6 +37,7 @@ public struct SQLiteStorage: Storage {
                 sql: "INSERT INTO workspaces (id, name, parent_id, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [workspace.id, workspace.name, workspace.parentId, workspace.createdAt.milliseconds]
             )
+            try Self.insertPresetEventTypes(db, workspaceId: workspace.id, at: workspace.createdAt)
         }
     }
 
@@ -190,12 +192,16 @@ public struct SQLiteStorage: Storage {
                     """
             )
             var inserted = 0
+            var subscriptions: [String: [Subscription]] = [:]
             for event in events {
                 try statement.execute(arguments: [
                     event.id, event.workspaceId, event.sourceId, event.messageId, event.type.rawValue, event.name,
                     event.userId, event.anonymousId, event.receivedAt.milliseconds, JSONCoding.string(.object(event.message)),
                 ])
-                inserted += db.changesCount
+                // A duplicate is skipped, and so is its routing: it was routed when first stored.
+                guard db.changesCount > 0 else { continue }
+                inserted += 1
+                try routeEvent(db, event, cache: &subscriptions)
             }
             return inserted
         }
@@ -204,7 +210,7 @@ public struct SQLiteStorage: Storage {
     public func event(id: String, workspaceId: String) async throws -> Event? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
-                .map(Event.init(row:))
+                .map { Event(row: $0) }
         }
     }
 
@@ -239,12 +245,12 @@ public struct SQLiteStorage: Storage {
         let sql = "SELECT * FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
         return try await pool.read { [arguments] db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-            return Page(fetched: rows.map(Event.init(row:)), limit: page.limit, id: \.id)
+            return Page(fetched: rows.map { Event(row: $0) }, limit: page.limit, id: \.id)
         }
     }
 
     /// A write transaction whose constraint failures surface as `StorageError.conflict`.
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
@@ -293,14 +299,15 @@ extension Source {
 }
 
 extension Event {
-    init(row: Row) {
-        let text: String = row["message"]
+    /// - Parameter prefix: column-name prefix when the event's columns come from a join.
+    init(row: Row, prefix: String = "") {
+        let text: String = row[prefix + "message"]
         let message = (try? JSONCoding.parse(Array(text.utf8), maximumDepth: .max))?.objectValue ?? [:]
         self.init(
-            id: row["id"], workspaceId: row["workspace_id"], sourceId: row["source_id"],
-            type: EventType(rawValue: row["type"]) ?? .track, name: row["name"], messageId: row["message_id"],
-            userId: row["user_id"], anonymousId: row["anonymous_id"], receivedAt: Date(milliseconds: row["received_at"]),
-            message: message
+            id: row[prefix + "id"], workspaceId: row[prefix + "workspace_id"], sourceId: row[prefix + "source_id"],
+            type: EventType(rawValue: row[prefix + "type"]) ?? .track, name: row[prefix + "name"], messageId: row[prefix + "message_id"],
+            userId: row[prefix + "user_id"], anonymousId: row[prefix + "anonymous_id"],
+            receivedAt: Date(milliseconds: row[prefix + "received_at"]), message: message
         )
     }
 }

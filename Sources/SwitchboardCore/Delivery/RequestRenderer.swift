@@ -1,0 +1,113 @@
+import Foundation
+
+/// A request ready to send.
+public struct RenderedRequest: Sendable, Equatable {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    /// Sets a header, replacing any of the same name (case-insensitively); line breaks are dropped.
+    public mutating func setHeader(_ name: String, _ value: String) {
+        headers.removeAll { $0.0.lowercased() == name.lowercased() }
+        headers.append((name, String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" })))
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    public static func == (left: RenderedRequest, right: RenderedRequest) -> Bool {
+        left.method == right.method && left.url == right.url && left.body == right.body
+            && left.headers.map { "\($0.0): \($0.1)" } == right.headers.map { "\($0.0): \($0.1)" }
+    }
+}
+
+/// Renders what a subscription sends for an event: URL, method, headers and body from the
+/// mapping's templates or the body format, then the signature headers.
+public enum RequestRenderer {
+    /// What conditions see: the event's fields plus `profile`.
+    public static func conditionDocument(event: Event, profile: JSONValue?) -> JSONValue {
+        guard case .object(var fields) = event.document else { return event.document }
+        fields["profile"] = profile ?? .null
+        return .object(fields)
+    }
+
+    /// What templates see: the event's fields, `message` (the whole event), `profile` and `destination` (no secrets).
+    public static func templateScope(event: Event, destination: Destination, profile: JSONValue?) -> JSONValue {
+        let document = event.document
+        guard case .object(var fields) = document else { return document }
+        fields["message"] = document
+        fields["profile"] = profile ?? .null
+        fields["destination"] = ["name": .string(destination.name), "url": .string(destination.url)]
+        return .object(fields)
+    }
+
+    /// The unsigned request for one delivery.
+    public static func render(event: Event, subscription: Subscription, destination: Destination, profile: JSONValue? = nil) -> RenderedRequest {
+        let scope = templateScope(event: event, destination: destination, profile: profile)
+        let mapping = subscription.mapping
+        let url = mapping?.url.map { $0.renderText(scope, percentEncoding: true) } ?? destination.url
+        let method = mapping?.method.flatMap { HTTPMethodName(rawValue: $0.renderText(scope).uppercased()) } ?? destination.method
+        // Defaults, then the destination's headers, then the subscription's: the more specific wins.
+        var request = RenderedRequest(method: method.rawValue, url: url, headers: [], body: [])
+        request.setHeader("Content-Type", "application/json")
+        request.setHeader("User-Agent", "Switchboard/1.0")
+        for (name, value) in destination.headers.sorted(by: { $0.key < $1.key }) { request.setHeader(name, value) }
+        for (name, template) in (mapping?.headers ?? [:]).sorted(by: { $0.key < $1.key }) { request.setHeader(name, template.renderText(scope)) }
+        let body = mapping?.body?.render(scope) ?? formattedBody(event: event, format: subscription.format)
+        request.body = JSONCoding.bytes(body)
+        return request
+    }
+
+    /// The request with the signature headers for this attempt.
+    public static func sign(_ request: RenderedRequest, destination: Destination, deliveryId: String, at now: Date) -> RenderedRequest {
+        var signed = request
+        let signature = WebhookSigner.headers(
+            scheme: destination.signing, secrets: destination.signingSecrets(at: now), messageId: deliveryId, timestamp: now, body: request.body)
+        for (name, value) in signature { signed.setHeader(name, value) }
+        return signed
+    }
+
+    public static func formattedBody(event: Event, format: BodyFormat) -> JSONValue {
+        switch format {
+        case .event:
+            return event.document
+        case .standardWebhooks:
+            return ["type": .string(event.name), "timestamp": event.message["timestamp"] ?? .string(Timestamp.format(event.receivedAt)), "data": event.document]
+        case .openloyaltyLegacy:
+            return ["type": .string(OpenLoyaltyNames.legacyType(event.name)), "data": event.message["properties"] ?? [:]]
+        }
+    }
+}
+
+/// Open Loyalty's event names in their legacy webhook form.
+public enum OpenLoyaltyNames {
+    static let legacy: [String: String] = [
+        "AvailablePointsAmountChanged": "account.available_points_amount_changed",
+        "CustomerRegistered": "customer.registered", "CustomerUpdated": "customer.updated",
+        "CustomerDeactivated": "customer.deactivated", "CustomerLevelChanged": "customer.level_changed",
+        "TransactionRegistered": "transaction.registered", "TransactionAssignedToCustomer": "transaction.assigned_to_customer",
+    ]
+
+    /// `PointsWillExpire` -> `points.will_expire`: the first word, a dot, the rest in lower snake case.
+    public static func legacyType(_ name: String) -> String {
+        if let known = legacy[name] { return known }
+        var words: [String] = []
+        for character in name {
+            if character.isUppercase || words.isEmpty { words.append("") }
+            words[words.count - 1].append(character.lowercased())
+        }
+        guard words.count > 1 else { return words.first ?? name }
+        return words[0] + "." + words.dropFirst().joined(separator: "_")
+    }
+
+    /// The event catalogue every workspace starts with.
+    public static let presetEventTypes = [
+        "TransactionRegistered", "PointsWillExpire", "LevelWillExpire", "AvailablePointsAmountChanged", "TransactionAssignedToCustomer",
+        "RewardRedemptionStatusChanged", "CampaignEffectWasApplied", "CustomerWasRegisteredWithoutActivation", "CustomerUpdated",
+        "CustomerRequestedSendActivationCode", "CustomerRequestedPasswordReset", "CustomerRegistered", "CustomerPhoneNumberWasChanged",
+        "CustomerLevelChanged", "CustomerEmailWasChanged", "CustomerDeactivated", "CustomerBoughtReward", "CouponWillExpire",
+        "identify", "page", "screen", "group", "alias",
+    ]
+}

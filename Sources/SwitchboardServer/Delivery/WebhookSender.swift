@@ -1,0 +1,140 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SwitchboardCore
+
+/// What came back from one request.
+struct SendResult: Sendable {
+    var status: Int?
+    var headers: [(String, String)]
+    /// At most `Attempt.maximumBodyBytes`.
+    var body: String?
+    var durationMs: Int
+    var error: DeliveryErrorKind?
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+}
+
+/// Sends rendered requests: no redirects followed, bounded time, a response body read only
+/// up to 4 KiB, and (unless allowed) never to a loopback, private or link-local address.
+struct WebhookSender: Sendable {
+    let client: HTTPClient
+    let addressGuard: AddressGuard
+
+    /// One client for the whole process, like `HTTPClient.shared` but never following redirects.
+    static let sharedClient = makeClient()
+
+    static func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10)),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        )
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    func send(_ request: RenderedRequest, timeoutMs: Int) async -> SendResult {
+        let started = ContinuousClock.now
+        func elapsed() -> Int {
+            let duration = ContinuousClock.now - started
+            return Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        }
+        if let refusal = await addressGuard.refusal(for: request.url) {
+            return SendResult(status: nil, headers: [], body: "refused: \(refusal)", durationMs: elapsed(), error: .refusedAddress)
+        }
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+        do {
+            let response = try await client.execute(outgoing, timeout: .milliseconds(Int64(max(timeoutMs, 1))))
+            var body = ByteBuffer()
+            for try await var chunk in response.body {
+                let room = Attempt.maximumBodyBytes - body.readableBytes
+                if chunk.readableBytes > room, let part = chunk.readSlice(length: room) {
+                    body.writeImmutableBuffer(part)
+                    break
+                }
+                body.writeBuffer(&chunk)
+                if body.readableBytes >= Attempt.maximumBodyBytes { break }
+            }
+            let status = Int(response.status.code)
+            return SendResult(
+                status: status, headers: response.headers.map { ($0.name, $0.value) }, body: String(decoding: body.readableBytesView, as: UTF8.self),
+                durationMs: elapsed(), error: (300..<400).contains(status) ? .redirect : nil)
+        } catch {
+            return SendResult(status: nil, headers: [], body: nil, durationMs: elapsed(), error: Self.classify(error))
+        }
+    }
+
+    /// The kind of a transport error, from its type and description (no payload kept).
+    static func classify(_ error: any Error) -> DeliveryErrorKind {
+        if let error = error as? HTTPClientError {
+            if [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error) { return .timeout }
+            if error == .remoteConnectionClosed { return .connection }
+        }
+        let text = String(describing: error).lowercased()
+        if text.contains("timeout") || text.contains("timed out") || text.contains("deadline") { return .timeout }
+        if text.contains("ssl") || text.contains("tls") || text.contains("certificate") || text.contains("handshake") { return .tls }
+        if text.contains("dns") || text.contains("resolve") || text.contains("getaddrinfo") || text.contains("nodename") { return .dns }
+        if text.contains("connect") || text.contains("refused") || text.contains("reset") || text.contains("closed") || text.contains("unreachable") {
+            return .connection
+        }
+        return .other
+    }
+}
+
+/// Refuses URLs whose host is, or resolves to, an address the policy forbids.
+struct AddressGuard: Sendable {
+    var allowPrivate: Bool
+
+    /// Why the URL may not be called, or nil. A host that does not resolve is not refused here:
+    /// the request itself will fail with `dns`.
+    func refusal(for url: String) async -> String? {
+        guard !allowPrivate, let host = URLComponents(string: url)?.host, !host.isEmpty else { return nil }
+        let literal = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        if AddressPolicy.refusal(for: literal) != .reserved {
+            return AddressPolicy.refusal(for: literal).map { "\(host) is a \($0.rawValue) address" }
+        }
+        if host.lowercased() == "localhost" || host.lowercased().hasSuffix(".localhost") { return "\(host) is a loopback address" }
+        let addresses = (try? await NIOThreadPool.singleton.runIfActive { Self.resolve(host) }) ?? []
+        for address in addresses {
+            if let refusal = AddressPolicy.refusal(for: address) { return "\(host) resolves to a \(refusal.rawValue) address" }
+        }
+        return nil
+    }
+
+    /// Every address the system resolver gives for the host, as text.
+    static func resolve(_ host: String) -> [String] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return [] }
+        defer { freeaddrinfo(first) }
+        var addresses: [String] = []
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let entry = cursor {
+            var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            if entry.pointee.ai_family == AF_INET {
+                entry.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
+                    var address = pointer.pointee.sin_addr
+                    _ = inet_ntop(AF_INET, &address, &buffer, socklen_t(buffer.count))
+                }
+            } else if entry.pointee.ai_family == AF_INET6 {
+                entry.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                    var address = pointer.pointee.sin6_addr
+                    _ = inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count))
+                }
+            }
+            let text = String(cString: buffer)
+            if !text.isEmpty { addresses.append(text) }
+            cursor = entry.pointee.ai_next
+        }
+        return addresses
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+extension SQLiteStorage {
+    /// Creates a pending delivery, due now, for every subscription the new event matches.
+    func routeEvent(_ db: Database, _ event: Event, cache: inout [String: [Subscription]]) throws {
+        let key = event.workspaceId + "\u{0}" + event.name
+        let candidates = try cache[key] ?? Self.candidateSubscriptions(db, workspaceId: event.workspaceId, eventName: event.name)
+        cache[key] = candidates
+        for subscription in candidates where subscription.matches(event) {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO deliveries (id, workspace_id, event_id, subscription_id, destination_id, status, attempt_count,
+                        next_attempt_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                identifiers.make(.delivery), event.workspaceId, event.id, subscription.id, subscription.destinationId,
+                event.receivedAt.milliseconds, event.receivedAt.milliseconds, event.receivedAt.milliseconds,
+            ])
+        }
+    }
+
+    // MARK: Activity log
+
+    public func listDeliveries(workspaceId: String, filter: DeliveryFilter, page: PageRequest) async throws -> Page<Delivery> {
+        var conditions = ["workspace_id = ?"]
+        var arguments: StatementArguments = [workspaceId]
+        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            conditions.append(condition)
+            arguments += [value]
+        }
+        add("id < ?", page.cursor)
+        add("status = ?", filter.status?.rawValue)
+        add("destination_id = ?", filter.destinationId)
+        add("subscription_id = ?", filter.subscriptionId)
+        add("event_id = ?", filter.eventId)
+        add("created_at >= ?", filter.since?.milliseconds)
+        arguments += [page.limit + 1]
+        let sql = "SELECT * FROM deliveries WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
+        return try await pool.read { [arguments] db in
+            let deliveries = try Self.withAttempts(db, try Row.fetchAll(db, sql: sql, arguments: arguments).map(Delivery.init(row:)))
+            return Page(fetched: deliveries, limit: page.limit, id: \.id)
+        }
+    }
+
+    public func delivery(id: String, workspaceId: String) async throws -> Delivery? {
+        try await pool.read { db in try Self.delivery(db, id: id, workspaceId: workspaceId) }
+    }
+
+    public func retryDelivery(id: String, workspaceId: String, now: Date) async throws -> Delivery? {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND workspace_id = ?",
+                arguments: [now.milliseconds, now.milliseconds, id, workspaceId])
+            return try Self.delivery(db, id: id, workspaceId: workspaceId)
+        }
+    }
+
+    public func recoverDeliveries(destinationId: String, workspaceId: String, since: Date, until: Date?, now: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ?
+                    WHERE destination_id = ? AND workspace_id = ? AND status = 'failed' AND created_at >= ? AND created_at < ?
+                    """,
+                arguments: [now.milliseconds, now.milliseconds, destinationId, workspaceId, since.milliseconds, until?.milliseconds ?? Int64.max])
+            return db.changesCount
+        }
+    }
+
+    private static func delivery(_ db: Database, id: String, workspaceId: String) throws -> Delivery? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId]) else {
+            return nil
+        }
+        return try withAttempts(db, [Delivery(row: row)]).first
+    }
+
+    private static func withAttempts(_ db: Database, _ deliveries: [Delivery]) throws -> [Delivery] {
+        guard !deliveries.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: deliveries.count).joined(separator: ",")
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM attempts WHERE delivery_id IN (\(placeholders)) ORDER BY delivery_id, number",
+            arguments: StatementArguments(deliveries.map(\.id)))
+        var attempts: [String: [Attempt]] = [:]
+        for row in rows { attempts[row["delivery_id"], default: []].append(Attempt(row: row)) }
+        return deliveries.map { delivery in
+            var delivery = delivery
+            delivery.attempts = attempts[delivery.id] ?? []
+            return delivery
+        }
+    }
+
+    // MARK: Dispatching
+
+    public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
+        try await write { db in
+            let nowMs = now.milliseconds
+            let ids = try String.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT d.id FROM deliveries d JOIN destinations t ON t.id = d.destination_id
+                        WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
+                            AND t.enabled = 1 AND (t.active_from IS NULL OR t.active_from <= ?)
+                        ORDER BY d.next_attempt_at LIMIT ?
+                        """),
+                arguments: [nowMs, nowMs, nowMs, limit])
+            guard !ids.isEmpty else { return [] }
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            try db.execute(
+                sql: "UPDATE deliveries SET lease_until = ? WHERE id IN (\(placeholders))",
+                arguments: [nowMs + Int64(leaseSeconds * 1000)] + StatementArguments(ids))
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.*, e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
+                        e.type AS e_type, e.name AS e_name, e.user_id AS e_user_id, e.anonymous_id AS e_anonymous_id,
+                        e.received_at AS e_received_at, e.message AS e_message
+                    FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id IN (\(placeholders))
+                    """,
+                arguments: StatementArguments(ids))
+            var subscriptions: [String: Subscription] = [:]
+            var destinations: [String: Destination] = [:]
+            var jobs: [DeliveryJob] = []
+            for row in rows {
+                let delivery = Delivery(row: row)
+                if subscriptions[delivery.subscriptionId] == nil {
+                    subscriptions[delivery.subscriptionId] = try Row.fetchOne(
+                        db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [delivery.subscriptionId]
+                    ).flatMap(Subscription.init(row:))
+                }
+                if destinations[delivery.destinationId] == nil {
+                    destinations[delivery.destinationId] = try Row.fetchOne(
+                        db, sql: "SELECT * FROM destinations WHERE id = ?", arguments: [delivery.destinationId]
+                    ).map(Destination.init(row:))
+                }
+                guard let subscription = subscriptions[delivery.subscriptionId], let destination = destinations[delivery.destinationId] else { continue }
+                jobs.append(DeliveryJob(delivery: delivery, event: Event(row: row, prefix: "e_"), subscription: subscription, destination: destination))
+            }
+            return jobs.sorted { ($0.delivery.nextAttemptAt ?? now, $0.delivery.id) < ($1.delivery.nextAttemptAt ?? now, $1.delivery.id) }
+        }
+    }
+
+    public func recordAttempts(_ records: [AttemptRecord], now: Date) async throws {
+        guard !records.isEmpty else { return }
+        try await write { db in
+            for record in records {
+                let attempt = record.attempt
+                try db.cachedStatement(
+                    sql: """
+                        INSERT OR REPLACE INTO attempts (delivery_id, number, at, duration_ms, response_status, response_body, error)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    record.deliveryId, attempt.number, attempt.at.milliseconds, attempt.durationMs, attempt.responseStatus,
+                    attempt.responseBody, attempt.error?.rawValue,
+                ])
+                let (status, next): (DeliveryStatus, Int64?) =
+                    switch record.decision {
+                    case .succeeded: (.succeeded, nil)
+                    case .retry(let at): (.pending, at.milliseconds)
+                    case .failed, .failedAndDisableDestination: (.failed, nil)
+                    }
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE deliveries SET status = ?, attempt_count = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ?
+                        WHERE id = ?
+                        """
+                ).execute(arguments: [status.rawValue, attempt.number, next, now.milliseconds, record.deliveryId])
+                if record.decision == .failedAndDisableDestination {
+                    try db.execute(
+                        sql: """
+                            UPDATE destinations SET enabled = 0, disabled_reason = 'the destination answered 410 Gone', updated_at = ?
+                            WHERE id = (SELECT destination_id FROM deliveries WHERE id = ?)
+                            """,
+                        arguments: [now.milliseconds, record.deliveryId])
+                }
+            }
+        }
+    }
+}
+
+extension Destination {
+    init(row: Row) {
+        func json(_ column: String) -> JSONValue? {
+            let text: String? = row[column]
+            return text.flatMap { try? JSONCoding.parse(Array($0.utf8), maximumDepth: .max) }
+        }
+        let batching = json("batching")
+        self.init(
+            id: row["id"], workspaceId: row["workspace_id"], name: row["name"], url: row["url"],
+            method: HTTPMethodName(rawValue: row["method"]) ?? .post,
+            headers: (json("headers")?.objectValue ?? [:]).compactMapValues(\.stringValue),
+            signing: SigningScheme(rawValue: row["signing"]) ?? .standardWebhooks, secret: row["secret"],
+            previousSecret: row["previous_secret"], previousSecretExpiresAt: (row["previous_secret_expires_at"] as Int64?).map(Date.init(milliseconds:)),
+            timeoutMs: row["timeout_ms"],
+            retrySchedule: (json("retry_schedule")?.arrayValue ?? []).compactMap { $0.numberValue.map { Int($0) } },
+            rateLimitPerSecond: row["rate_limit_per_second"], maxConcurrency: row["max_concurrency"],
+            batching: batching.flatMap { value in
+                guard let size = value["maxSize"]?.numberValue, let wait = value["maxWaitMs"]?.numberValue else { return nil }
+                return Batching(maxSize: Int(size), maxWaitMs: Int(wait))
+            },
+            ordering: Ordering(rawValue: row["ordering"]) ?? .none, activeFrom: (row["active_from"] as Int64?).map(Date.init(milliseconds:)),
+            enabled: row["enabled"], disabledReason: row["disabled_reason"], createdAt: Date(milliseconds: row["created_at"]),
+            updatedAt: Date(milliseconds: row["updated_at"]))
+    }
+}
+
+extension Subscription {
+    /// Nil only if a stored condition or mapping no longer parses (never written so).
+    init?(row: Row) {
+        func json(_ column: String) -> JSONValue? {
+            let text: String? = row[column]
+            return text.flatMap { try? JSONCoding.parse(Array($0.utf8), maximumDepth: .max) }
+        }
+        let condition = json("condition")
+        let mapping = json("mapping")
+        guard let parsedCondition = try? condition.map({ value throws(ValidationError) in try Condition(json: value) }),
+            let parsedMapping = try? mapping.map({ value throws(ValidationError) in try Mapping(json: value) })
+        else { return nil }
+        self.init(
+            id: row["id"], workspaceId: row["workspace_id"], destinationId: row["destination_id"], name: row["name"],
+            eventNames: (json("event_names")?.arrayValue ?? []).compactMap(\.stringValue), condition: parsedCondition,
+            mapping: parsedMapping, format: BodyFormat(rawValue: row["format"]) ?? .event, enabled: row["enabled"],
+            createdAt: Date(milliseconds: row["created_at"]), updatedAt: Date(milliseconds: row["updated_at"]))
+    }
+}
+
+extension Delivery {
+    init(row: Row) {
+        self.init(
+            id: row["id"], workspaceId: row["workspace_id"], eventId: row["event_id"], subscriptionId: row["subscription_id"],
+            destinationId: row["destination_id"], status: DeliveryStatus(rawValue: row["status"]) ?? .pending,
+            attemptCount: row["attempt_count"], nextAttemptAt: (row["next_attempt_at"] as Int64?).map(Date.init(milliseconds:)),
+            createdAt: Date(milliseconds: row["created_at"]))
+    }
+}
+
+extension Attempt {
+    init(row: Row) {
+        self.init(
+            number: row["number"], at: Date(milliseconds: row["at"]), durationMs: row["duration_ms"], responseStatus: row["response_status"],
+            responseBody: row["response_body"], error: (row["error"] as String?).flatMap(DeliveryErrorKind.init(rawValue:)))
+    }
+}
