@@ -52,7 +52,7 @@ import Testing
     @Test func printedJSONParsesBackToTheSameValue() throws {
         let tricky: JSONValue = [
             "quote\"": "</script><script>alert(1)</script>", "control": "\u{00}\u{1F}\r\n\t", "unicode": "héllo 😀 \u{2028}",
-            "nested": [["a": [1, 2.5, nil, true]]], "empty": [:], "list": [],
+            "nested": [["a": [1, 2.5, .null, true]]], "empty": [:], "list": [],
         ]
         let text = JSONCoding.string(tricky)
         #expect(try JSONCoding.parse(Array(text.utf8)) == tricky)

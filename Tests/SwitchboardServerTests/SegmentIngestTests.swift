@@ -87,7 +87,7 @@ import Testing
             let body: JSONValue = [
                 "timestamp": "2026-11-23T17:40:19.123Z", "integrations": [:], "type": "track", "properties": ["plan": "Enterprise"],
                 "event": "Plan Upgraded", "context": ["page": ["path": "/pricing"], "userAgent": "Mozilla/5.0"],
-                "messageId": "ajs-next-1700000000000-abc", "anonymousId": "a4f1c2", "writeKey": .string(writeKey), "userId": nil,
+                "messageId": "ajs-next-1700000000000-abc", "anonymousId": "a4f1c2", "writeKey": .string(writeKey), "userId": .null,
                 "sentAt": "2026-11-23T17:40:19.200Z", "_metadata": ["bundled": ["Segment.io"]],
             ]
             let response = try await client.call(.post, "/v1/t", key: nil, json: body, headers: [.contentType: "text/plain"])

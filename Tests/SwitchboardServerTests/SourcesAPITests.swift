@@ -31,7 +31,7 @@ import Testing
             #expect(renamed.status == .ok)
             #expect(renamed.json["name"] == "Braze Currents")
             #expect(renamed.json["eventNamePrefix"] == "braze-")
-            let cleared = try await client.call(.patch, "/v1/sources/\(id)", json: ["eventNamePrefix": nil])
+            let cleared = try await client.call(.patch, "/v1/sources/\(id)", json: ["eventNamePrefix": .null])
             #expect(cleared.json["eventNamePrefix"] == .null)
             let retyped = try await client.call(.patch, "/v1/sources/\(id)", json: ["type": "segment"])
             #expect(retyped.status == .unprocessableContent)

@@ -47,7 +47,7 @@ struct WebhookSender: Sendable {
         if let refusal = await addressGuard.refusal(for: request.url) {
             return SendResult(status: nil, headers: [], body: "refused: \(refusal)", durationMs: elapsed(), error: .refusedAddress)
         }
-        var outgoing = HTTPClientRequest(url: request.url)
+        var outgoing = HTTPClientRequest(url: Self.withPath(request.url))
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         outgoing.body = .bytes(ByteBuffer(bytes: request.body))
@@ -70,6 +70,13 @@ struct WebhookSender: Sendable {
         } catch {
             return SendResult(status: nil, headers: [], body: nil, durationMs: elapsed(), error: Self.classify(error))
         }
+    }
+
+    /// `http://host` as `http://host/`: a request line needs a path.
+    static func withPath(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.path.isEmpty else { return url }
+        components.path = "/"
+        return components.string ?? url
     }
 
     /// The kind of a transport error, from its type and description (no payload kept).

@@ -215,11 +215,14 @@ extension Subscription {
             let text: String? = row[column]
             return text.flatMap { try? JSONCoding.parse(Array($0.utf8), maximumDepth: .max) }
         }
-        let condition = json("condition")
-        let mapping = json("mapping")
-        guard let parsedCondition = try? condition.map({ value throws(ValidationError) in try Condition(json: value) }),
-            let parsedMapping = try? mapping.map({ value throws(ValidationError) in try Mapping(json: value) })
-        else { return nil }
+        let parsedCondition: Condition?
+        let parsedMapping: Mapping?
+        do {
+            parsedCondition = try json("condition").map { value throws(ValidationError) in try Condition(json: value) }
+            parsedMapping = try json("mapping").map { value throws(ValidationError) in try Mapping(json: value) }
+        } catch {
+            return nil
+        }
         self.init(
             id: row["id"], workspaceId: row["workspace_id"], destinationId: row["destination_id"], name: row["name"],
             eventNames: (json("event_names")?.arrayValue ?? []).compactMap(\.stringValue), condition: parsedCondition,
