@@ -34,7 +34,7 @@ struct EventTypesController {
         routes.add(.init(method: .delete, path: "/v1/event-types/{name}", summary: "Remove an event type", tag: "Event types", success: .noContent)) {
             request, context in
             let principal = try await dependencies.authenticator.require(.write, request)
-            guard try await dependencies.storage.deleteEventType(workspaceId: principal.workspaceId, name: context.parameters.get("name") ?? "") else {
+            guard try await dependencies.storage.deleteEventType(workspaceId: principal.workspaceId, name: (context.parameters.get("name") ?? "").removingPercentEncoding ?? "") else {
                 throw APIError.notFound("event type")
             }
             return .noContent
