@@ -73,7 +73,9 @@ server_log_tail() {
   fi
 }
 
+# Fuzzed destinations must never reach a real host: allow only a name that cannot exist.
 SWITCHBOARD_ADMIN_KEY="$ADMIN_KEY" "$BIN" serve --port 0 --database "$WORKDIR/db.sqlite" \
+  --destination-hosts schemathesis.invalid \
   >"$WORKDIR/server.out" 2>"$WORKDIR/server.err" </dev/null &
 SERVER_PID=$!
 

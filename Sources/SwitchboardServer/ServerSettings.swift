@@ -13,13 +13,16 @@ public struct ServerSettings: Sendable {
     public var publicURL: String?
     /// Lets destinations resolve to loopback, private and link-local addresses (tests, on-premise).
     public var allowPrivateDestinations: Bool
+    /// When set, webhooks may go only to these hosts.
+    public var destinationHosts: Set<String>?
     public var dispatcher: Dispatcher.Settings
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./switchboard.sqlite",
         maxBodyBytes: Int = 1 << 20, adminKey: String? = nil, publicURL: String? = nil, allowPrivateDestinations: Bool = false,
-        dispatcher: Dispatcher.Settings = .init()
+        destinationHosts: Set<String>? = nil, dispatcher: Dispatcher.Settings = .init()
     ) {
+        self.destinationHosts = destinationHosts
         self.allowPrivateDestinations = allowPrivateDestinations
         self.dispatcher = dispatcher
         self.host = host

@@ -33,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Allow destinations on loopback, private and link-local networks (env SWITCHBOARD_ALLOW_PRIVATE_DESTINATIONS=true).")
     var allowPrivateDestinations = false
 
+    @Option(help: "Comma-separated hosts webhooks may go to; no others (env SWITCHBOARD_DESTINATION_HOSTS; default: any public host).")
+    var destinationHosts: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SWITCHBOARD_LOG_LEVEL).")
     var logLevel: String?
 
@@ -43,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxBodyBytes { flags["maxBodyBytes"] = .flag(maxBodyBytes) }
         if let publicUrl { flags["publicUrl"] = .flag(publicUrl) }
         if let logLevel { flags["logLevel"] = .flag(logLevel) }
+        if let destinationHosts { flags["destinationHosts"] = .flag(destinationHosts) }
         if allowPrivateDestinations { flags["allowPrivateDestinations"] = .init(.bool(true), isSecret: false) }
         let settings = try await SettingsReader(common: common, flags: flags)
         let level = settings.reader.string(forKey: "logLevel").flatMap(Logger.Level.init(rawValue:)) ?? .info

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Configuration
 import SwitchboardServer
 import SystemPackage
@@ -41,7 +42,10 @@ struct SettingsReader {
             maxBodyBytes: reader.int(forKey: "maxBodyBytes", default: defaults.maxBodyBytes),
             adminKey: reader.string(forKey: "adminKey", isSecret: true),
             publicURL: reader.string(forKey: "publicUrl"),
-            allowPrivateDestinations: reader.bool(forKey: "allowPrivateDestinations", default: false)
+            allowPrivateDestinations: reader.bool(forKey: "allowPrivateDestinations", default: false),
+            destinationHosts: reader.string(forKey: "destinationHosts").map { list in
+                Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+            }
         )
     }
 }

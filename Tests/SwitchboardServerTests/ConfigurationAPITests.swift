@@ -16,12 +16,12 @@ import Testing
 
     @Test(arguments: refusedURLs)
     func privateDestinationsAreRefusedAtSaveTime(url: String) async throws {
-        try await withSwitchboard { client in
+        try await withSwitchboard({ $0.allowPrivateDestinations = false }) { client in
             let response = try await client.call(.post, "/v1/destinations", json: ["name": "internal", "url": .string(url)])
             #expect(response.status == .unprocessableContent, "\(url)")
             #expect(response.error.field == "url")
             #expect(try await client.call(.get, "/v1/destinations").json["data"] == [])
-            let created = try await client.create("/v1/destinations", ["name": "public", "url": "https://hooks.example.com/x"])
+            let created = try await client.create("/v1/destinations", ["name": "public", "url": "https://93.184.216.34/x"])
             let changed = try await client.call(.patch, "/v1/destinations/\(created["id"]?.stringValue ?? "")", json: ["url": .string(url)])
             #expect(changed.status == .unprocessableContent)
         }
@@ -38,7 +38,7 @@ import Testing
                 storage: storage)
             try await app.test(.router) { client in
                 let writeKey = try await client.makeWriteKey()
-                let created = try await client.create("/v1/destinations", ["name": "later private", "url": "https://hooks.example.com/x"])
+                let created = try await client.create("/v1/destinations", ["name": "later private", "url": "https://93.184.216.34/x"])
                 let id = try #require(created["id"]?.stringValue)
                 let workspace = try #require(try await storage.source(writeKey: writeKey)?.workspaceId)
                 // As if DNS now pointed the name at the receiver on loopback.
@@ -169,6 +169,17 @@ import Testing
             let other = try await client.create("/v1/workspaces", ["name": "other"])
             let key = try await client.makeKey(role: .viewer, workspaceId: other["id"]?.stringValue)
             #expect(try await client.call(.get, "/v1/event-types", key: key).json["data"]?.arrayValue?.count == 23)
+        }
+    }
+}
+
+@Suite struct EgressAllowlistTests {
+    @Test func onlyAllowedHostsMayBeDestinations() async throws {
+        try await withSwitchboard({ $0.destinationHosts = ["hooks.example.com"] }) { client in
+            #expect(try await client.call(.post, "/v1/destinations", json: ["name": "ok", "url": "https://hooks.example.com/a"]).status == .created)
+            let refused = try await client.call(.post, "/v1/destinations", json: ["name": "no", "url": "https://elsewhere.example.com/a"])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.error.field == "url")
         }
     }
 }

@@ -99,11 +99,15 @@ struct WebhookSender: Sendable {
 /// Refuses URLs whose host is, or resolves to, an address the policy forbids.
 struct AddressGuard: Sendable {
     var allowPrivate: Bool
+    /// When set, the only hosts webhooks may go to (an egress allowlist).
+    var allowedHosts: Set<String>? = nil
 
     /// Why the URL may not be called, or nil. A host that does not resolve is not refused here:
     /// the request itself will fail with `dns`.
     func refusal(for url: String) async -> String? {
-        guard !allowPrivate, let host = URLComponents(string: url)?.host, !host.isEmpty else { return nil }
+        let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+        if let allowedHosts, !allowedHosts.contains(host) { return "\(host) is not an allowed destination host" }
+        guard !allowPrivate, !host.isEmpty else { return nil }
         let literal = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         if AddressPolicy.refusal(for: literal) != .reserved {
             return AddressPolicy.refusal(for: literal).map { "\(host) is a \($0.rawValue) address" }
