@@ -337,4 +337,29 @@ import Testing
             }
         }
     }
+
+    @Test func timeoutsAndRefusedConnectionsAreRetried() async throws {
+        try await Receiver.with { receiver, url in
+            try await Self.withDeliveringSwitchboard { client in
+                let writeKey = try await client.makeWriteKey()
+                receiver.script([.init(delay: .milliseconds(600))])
+                try await Self.route(client, to: url, destination: ["timeoutMs": 200, "retrySchedule": [0]], subscription: ["eventNames": ["Slow"]])
+                // Nothing listens on port 9 of loopback: the connection is refused.
+                try await Self.route(client, to: "http://127.0.0.1:9/", destination: ["retrySchedule": []], subscription: ["eventNames": ["Nowhere"]])
+                try await Self.track(client, writeKey: writeKey, ["userId": "u1", "event": "Slow"])
+                try await Self.track(client, writeKey: writeKey, ["userId": "u1", "event": "Nowhere"])
+                let deliveries = try await eventually {
+                    let list = try await client.call(.get, "/v1/deliveries").json["data"]?.arrayValue ?? []
+                    return list.count == 2 && list.allSatisfy({ $0["status"] != "pending" }) ? list : nil
+                }
+                let slow = try #require(deliveries.first { $0["attemptCount"] == 2 })
+                #expect(slow["attempts"]?.arrayValue?.map { $0["error"] } == ["timeout", .null])
+                #expect(slow["status"] == "succeeded")
+                let nowhere = try #require(deliveries.first { $0["attemptCount"] == 1 })
+                #expect(nowhere["status"] == "failed")
+                #expect(nowhere["attempts"]?.arrayValue?.first?["error"] == "connection")
+                #expect(nowhere["attempts"]?.arrayValue?.first?["responseStatus"] == .null)
+            }
+        }
+    }
 }

@@ -23,6 +23,8 @@ final class Receiver: Sendable {
         var status: HTTPResponse.Status = .ok
         var headers: HTTPFields = [:]
         var body = "ok"
+        /// How long to wait before answering.
+        var delay: Duration = .zero
     }
 
     private struct State {
@@ -50,6 +52,7 @@ final class Receiver: Sendable {
                 Received(method: request.method.rawValue, uri: request.uri.description, headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: Array(body.readableBytesView), at: Date()))
             return state.script.isEmpty ? state.fallback : state.script.removeFirst()
         }
+        if reply.delay > .zero { try? await Task.sleep(for: reply.delay) }
         return Response(status: reply.status, headers: reply.headers, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
     }
 

@@ -35,6 +35,8 @@ struct WebhookSender: Sendable {
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         )
         configuration.decompression = .disabled
+        // A refused connection fails the attempt at once; the retry schedule decides what next.
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
