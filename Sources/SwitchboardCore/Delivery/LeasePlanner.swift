@@ -1,0 +1,99 @@
+import Foundation
+
+/// Decides which due deliveries to send now under each destination's controls: rate limit
+/// (evenly spaced starts), maximum concurrency, per-user order and batching. Pure: storage
+/// gives it the candidates and the destinations' state and applies what it returns.
+public enum LeasePlanner {
+    /// A due, unleased delivery (for per-user destinations: the head of its user's queue).
+    public struct Candidate: Sendable, Equatable {
+        public var deliveryId: String
+        public var destinationId: String
+        public var subscriptionId: String
+        public var dueAt: Date
+
+        public init(deliveryId: String, destinationId: String, subscriptionId: String, dueAt: Date) {
+            self.deliveryId = deliveryId
+            self.destinationId = destinationId
+            self.subscriptionId = subscriptionId
+            self.dueAt = dueAt
+        }
+    }
+
+    /// A destination's controls and the state storage keeps for them.
+    public struct DestinationState: Sendable, Equatable {
+        public var rateLimitPerSecond: Int?
+        public var maxConcurrency: Int?
+        public var batching: Destination.Batching?
+        /// Requests now in flight to it (leased, not yet recorded).
+        public var inFlight: Int
+        /// The earliest start the rate limit allows for the next request.
+        public var nextSendAt: Date?
+
+        public init(rateLimitPerSecond: Int?, maxConcurrency: Int?, batching: Destination.Batching?, inFlight: Int, nextSendAt: Date?) {
+            self.rateLimitPerSecond = rateLimitPerSecond
+            self.maxConcurrency = maxConcurrency
+            self.batching = batching
+            self.inFlight = inFlight
+            self.nextSendAt = nextSendAt
+        }
+    }
+
+    /// One request to make: one delivery, or a batch of one subscription's deliveries.
+    public struct Send: Sendable, Equatable {
+        public var deliveryIds: [String]
+        public var destinationId: String
+        /// When the rate limit lets it start (nil: at once).
+        public var startAt: Date?
+    }
+
+    public struct Plan: Sendable, Equatable {
+        public var sends: [Send]
+        /// The new `nextSendAt` of each rate-limited destination that got sends.
+        public var nextSendAt: [String: Date]
+    }
+
+    /// How far ahead rate-limited starts are reserved in one lease.
+    public static let rateLookahead: TimeInterval = 1
+
+    /// - Parameters:
+    ///   - candidates: oldest due first.
+    ///   - limit: most requests to plan (the dispatcher's free capacity).
+    public static func plan(candidates: [Candidate], destinations: [String: DestinationState], now: Date, limit: Int) -> Plan {
+        var sends: [Send] = []
+        var state = destinations
+        var nextSendAt: [String: Date] = [:]
+        var taken = Set<String>()
+
+        for (index, candidate) in candidates.enumerated() where sends.count < limit && !taken.contains(candidate.deliveryId) {
+            guard var destination = state[candidate.destinationId] else { continue }
+            if let cap = destination.maxConcurrency, destination.inFlight >= cap { continue }
+            var ids = [candidate.deliveryId]
+            if let batching = destination.batching {
+                let group = candidates[index...].filter {
+                    $0.subscriptionId == candidate.subscriptionId && $0.destinationId == candidate.destinationId && !taken.contains($0.deliveryId)
+                }
+                let waited = now.timeIntervalSince(candidate.dueAt) * 1000 >= Double(batching.maxWaitMs)
+                guard group.count >= batching.maxSize || waited else { continue }
+                ids = group.prefix(batching.maxSize).map(\.deliveryId)
+            }
+            var startAt: Date?
+            if let perSecond = destination.rateLimitPerSecond {
+                let slot = max(now, destination.nextSendAt ?? now)
+                guard slot.timeIntervalSince(now) < rateLookahead else { continue }
+                startAt = slot
+                destination.nextSendAt = slot.addingTimeInterval(spacing(perSecond: perSecond))
+                nextSendAt[candidate.destinationId] = destination.nextSendAt
+            }
+            destination.inFlight += 1
+            state[candidate.destinationId] = destination
+            taken.formUnion(ids)
+            sends.append(Send(deliveryIds: ids, destinationId: candidate.destinationId, startAt: startAt))
+        }
+        return Plan(sends: sends, nextSendAt: nextSendAt)
+    }
+
+    /// Time between starts for `perSecond`: a hair over 1/n, so no one-second window sees n + 1.
+    public static func spacing(perSecond: Int) -> TimeInterval {
+        1.0 / Double(max(perSecond, 1)) * 1.02
+    }
+}
