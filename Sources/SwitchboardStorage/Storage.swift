@@ -99,12 +99,23 @@ public struct DeliveryFilter: Sendable, Equatable {
     }
 }
 
-/// A leased delivery with everything needed to send it.
+/// Leased work: one delivery, or a batch of one subscription's deliveries, to send as one request.
 public struct DeliveryJob: Sendable {
-    public var delivery: Delivery
-    public var event: Event
+    public var deliveries: [Delivery]
+    /// The events of `deliveries`, in the same order.
+    public var events: [Event]
     public var subscription: Subscription
     public var destination: Destination
+    /// When the destination's rate limit lets this request start (nil: at once).
+    public var startAt: Date?
+
+    public init(deliveries: [Delivery], events: [Event], subscription: Subscription, destination: Destination, startAt: Date?) {
+        self.deliveries = deliveries
+        self.events = events
+        self.subscription = subscription
+        self.destination = destination
+        self.startAt = startAt
+    }
 }
 
 /// The outcome of one attempt, to record with the delivery's next state.
@@ -146,9 +157,11 @@ public protocol DeliveryStorage: Sendable {
     /// Puts a destination's failed deliveries created in [since, until) back to pending; returns how many.
     func recoverDeliveries(destinationId: String, workspaceId: String, since: Date, until: Date?, now: Date) async throws -> Int
 
-    /// Leases up to `limit` due deliveries of enabled, active destinations for `leaseSeconds`;
-    /// a lease that expires (its node died) makes the delivery due again.
+    /// Leases up to `limit` requests' worth of due deliveries of enabled, active destinations for
+    /// `leaseSeconds`, under each destination's rate limit, concurrency cap, per-user order and
+    /// batching; a lease that expires (its node died) makes the deliveries due again.
     func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob]
-    /// Records attempts and moves their deliveries on, in one transaction.
-    func recordAttempts(_ records: [AttemptRecord], now: Date) async throws
+    /// Records attempts and moves their deliveries on, in one transaction. A destination whose
+    /// attempts have all failed for `disableAfter` is disabled and `Destination Disabled` emitted.
+    func recordAttempts(_ records: [AttemptRecord], now: Date, disableAfter: TimeInterval) async throws
 }

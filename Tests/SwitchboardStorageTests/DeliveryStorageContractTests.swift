@@ -69,14 +69,14 @@ import Testing
             try await storage.insertEvents([event(source, name: "A"), event(source, name: "B")])
             let first = try await storage.leaseDeliveries(now: now, leaseSeconds: 30, limit: 1)
             #expect(first.count == 1)
-            #expect(first[0].event.name == "A")
+            #expect(first[0].events[0].name == "A")
             #expect(first[0].subscription.mapping != nil)
             let second = try await storage.leaseDeliveries(now: now, leaseSeconds: 30, limit: 10)
-            #expect(second.map(\.event.name) == ["B"])
+            #expect(second.map(\.events[0].name) == ["B"])
             #expect(try await storage.leaseDeliveries(now: now.addingTimeInterval(29), leaseSeconds: 30, limit: 10).isEmpty)
             // The node holding them died: after the lease, someone else gets them.
             let again = try await storage.leaseDeliveries(now: now.addingTimeInterval(31), leaseSeconds: 30, limit: 10)
-            #expect(Set(again.map(\.delivery.id)) == Set((first + second).map(\.delivery.id)))
+            #expect(Set(again.map(\.deliveries[0].id)) == Set((first + second).map(\.deliveries[0].id)))
         }
     }
 
@@ -91,18 +91,18 @@ import Testing
             }
             try await storage.recordAttempts(
                 [
-                    AttemptRecord(deliveryId: jobs[0].delivery.id, attempt: attempt(200), decision: .succeeded),
-                    AttemptRecord(deliveryId: jobs[1].delivery.id, attempt: attempt(nil), decision: .retry(at: now.addingTimeInterval(5))),
-                    AttemptRecord(deliveryId: jobs[2].delivery.id, attempt: attempt(410), decision: .failedAndDisableDestination),
-                ], now: now)
-            let succeeded = try #require(try await storage.delivery(id: jobs[0].delivery.id, workspaceId: source.workspaceId))
+                    AttemptRecord(deliveryId: jobs[0].deliveries[0].id, attempt: attempt(200), decision: .succeeded),
+                    AttemptRecord(deliveryId: jobs[1].deliveries[0].id, attempt: attempt(nil), decision: .retry(at: now.addingTimeInterval(5))),
+                    AttemptRecord(deliveryId: jobs[2].deliveries[0].id, attempt: attempt(410), decision: .failedAndDisableDestination),
+                ], now: now, disableAfter: 86_400)
+            let succeeded = try #require(try await storage.delivery(id: jobs[0].deliveries[0].id, workspaceId: source.workspaceId))
             #expect(succeeded.status == .succeeded)
             #expect(succeeded.attempts == [attempt(200)])
-            let retrying = try #require(try await storage.delivery(id: jobs[1].delivery.id, workspaceId: source.workspaceId))
+            let retrying = try #require(try await storage.delivery(id: jobs[1].deliveries[0].id, workspaceId: source.workspaceId))
             #expect(retrying.status == .pending)
             #expect(retrying.nextAttemptAt == now.addingTimeInterval(5))
             #expect(retrying.attempts.first?.error == .timeout)
-            #expect(try await storage.delivery(id: jobs[2].delivery.id, workspaceId: source.workspaceId)?.status == .failed)
+            #expect(try await storage.delivery(id: jobs[2].deliveries[0].id, workspaceId: source.workspaceId)?.status == .failed)
             let disabled = try #require(try await storage.destination(id: destination.id, workspaceId: source.workspaceId))
             #expect(!disabled.enabled)
             // A disabled destination's pending work waits, and resumes when enabled again.
@@ -110,10 +110,14 @@ import Testing
             var enabled = disabled
             enabled.enabled = true
             #expect(try await storage.updateDestination(enabled))
-            #expect(try await storage.leaseDeliveries(now: now.addingTimeInterval(10), leaseSeconds: 30, limit: 10).count == 1)
+            // The retry waited; and `Destination Disabled` was emitted and routed (to the "*" subscription).
+            let resumed = try await storage.leaseDeliveries(now: now.addingTimeInterval(10), leaseSeconds: 30, limit: 10)
+            #expect(resumed.map(\.events[0].name).sorted() == ["B", "Destination Disabled"])
+            let notice = try #require(resumed.first { $0.events[0].name == "Destination Disabled" }?.events[0])
+            #expect(notice.message["properties"]?["destinationId"] == .string(destination.id))
 
             #expect(try await storage.recoverDeliveries(destinationId: destination.id, workspaceId: source.workspaceId, since: now, until: nil, now: now) == 1)
-            let retried = try await storage.retryDelivery(id: jobs[0].delivery.id, workspaceId: source.workspaceId, now: now)
+            let retried = try await storage.retryDelivery(id: jobs[0].deliveries[0].id, workspaceId: source.workspaceId, now: now)
             #expect(retried?.status == .pending)
             let failedOnly = try await storage.listDeliveries(workspaceId: source.workspaceId, filter: DeliveryFilter(status: .failed), page: PageRequest())
             #expect(failedOnly.items.isEmpty)

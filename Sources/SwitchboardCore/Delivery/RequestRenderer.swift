@@ -60,6 +60,20 @@ public enum RequestRenderer {
         return request
     }
 
+    /// One request for several events of one subscription: the first event's URL, method and
+    /// headers, and the bodies as a JSON array (Segment's batching); one event sends as itself.
+    public static func render(events: [Event], subscription: Subscription, destination: Destination, profile: JSONValue? = nil) -> RenderedRequest {
+        guard let first = events.first else { return RenderedRequest(method: destination.method.rawValue, url: destination.url, headers: [], body: Array("[]".utf8)) }
+        var request = render(event: first, subscription: subscription, destination: destination, profile: profile)
+        if destination.batching != nil {
+            let bodies = events.map { event in
+                (try? JSONCoding.parse(render(event: event, subscription: subscription, destination: destination, profile: profile).body, maximumDepth: .max)) ?? .null
+            }
+            request.body = JSONCoding.bytes(.array(bodies))
+        }
+        return request
+    }
+
     /// The request with the signature headers for this attempt.
     public static func sign(_ request: RenderedRequest, destination: Destination, deliveryId: String, at now: Date) -> RenderedRequest {
         var signed = request

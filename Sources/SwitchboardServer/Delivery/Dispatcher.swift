@@ -16,6 +16,8 @@ public struct Dispatcher: Service {
         public var leaseSeconds = 15.0
         /// How often to look for due work when nothing wakes the dispatcher.
         public var pollInterval = Duration.milliseconds(200)
+        /// A destination whose every attempt failed for this long is disabled (default 5 days).
+        public var disableAfter: TimeInterval = 5 * 86_400
 
         public init() {}
     }
@@ -40,7 +42,9 @@ public struct Dispatcher: Service {
         self.random = random
         self.wake = wake
         self.logger = logger
-        self.attempts = GroupCommitter { [now] records in try await storage.recordAttempts(records, now: now()) }
+        self.attempts = GroupCommitter { [now, settings] records in
+            try await storage.recordAttempts(records, now: now(), disableAfter: settings.disableAfter)
+        }
     }
 
     public func run() async throws {
@@ -74,27 +78,36 @@ public struct Dispatcher: Service {
     /// Wakes the dispatcher now: new work was committed.
     func signal() { wake.signal() }
 
-    /// One attempt at one delivery, recorded with its outcome.
+    /// One attempt at one request (a delivery or a batch), recorded for each delivery in it.
     func deliver(_ job: DeliveryJob) async {
+        if let startAt = job.startAt {
+            // The rate limit's slot for this request; a lease is far longer than the wait.
+            let wait = startAt.timeIntervalSince(now())
+            if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
+        }
         let started = now()
         let request = RequestRenderer.sign(
-            RequestRenderer.render(event: job.event, subscription: job.subscription, destination: job.destination),
-            destination: job.destination, deliveryId: job.delivery.id, at: started)
+            RequestRenderer.render(events: job.events, subscription: job.subscription, destination: job.destination),
+            destination: job.destination, deliveryId: job.deliveries[0].id, at: started)
         let result = await sender.send(request, timeoutMs: job.destination.timeoutMs)
         let outcome: AttemptOutcome =
             result.status.map { status in
                 .response(status: status, retryAfter: result.header("Retry-After").flatMap { RetryPolicy.parseRetryAfter($0, now: now()) })
             } ?? .failure(result.error ?? .other)
-        let attemptNumber = job.delivery.attemptCount + 1
-        let decision = job.destination.retryPolicy.decide(after: outcome, attemptNumber: attemptNumber, now: now(), random: random())
-        let attempt = Attempt(
-            number: attemptNumber, at: started, durationMs: result.durationMs, responseStatus: result.status, responseBody: result.body,
-            error: result.error)
+        let records = job.deliveries.map { delivery in
+            let attemptNumber = delivery.attemptCount + 1
+            return AttemptRecord(
+                deliveryId: delivery.id,
+                attempt: Attempt(
+                    number: attemptNumber, at: started, durationMs: result.durationMs, responseStatus: result.status, responseBody: result.body,
+                    error: result.error),
+                decision: job.destination.retryPolicy.decide(after: outcome, attemptNumber: attemptNumber, now: now(), random: random()))
+        }
         do {
-            try await attempts.commit([AttemptRecord(deliveryId: job.delivery.id, attempt: attempt, decision: decision)])
+            try await attempts.commit(records)
         } catch {
             // The lease expires and the delivery is attempted again: at least once, never lost.
-            logger.error("recording an attempt failed", metadata: ["delivery": "\(job.delivery.id)"])
+            logger.error("recording an attempt failed", metadata: ["delivery": "\(job.deliveries[0].id)"])
         }
     }
 }

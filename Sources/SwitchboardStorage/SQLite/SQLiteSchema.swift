@@ -156,6 +156,18 @@ enum SQLiteSchema {
             let workspaces = try String.fetchAll(db, sql: "SELECT id FROM workspaces")
             for workspace in workspaces { try SQLiteStorage.insertPresetEventTypes(db, workspaceId: workspace, at: Date()) }
         }
+        migrator.registerMigration("3-destination-controls") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE deliveries ADD COLUMN order_key TEXT;
+                    ALTER TABLE deliveries ADD COLUMN lease_group TEXT;
+                    ALTER TABLE destinations ADD COLUMN next_send_at INTEGER;
+                    ALTER TABLE destinations ADD COLUMN failing_since INTEGER;
+                    -- Per-user order: the head of each user's queue is the smallest pending id.
+                    CREATE INDEX deliveries_user_queue ON deliveries(destination_id, order_key, id) WHERE status = 'pending';
+                    CREATE INDEX deliveries_leased ON deliveries(destination_id, lease_until) WHERE status = 'pending' AND lease_until IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

@@ -12,12 +12,12 @@ extension SQLiteStorage {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO deliveries (id, workspace_id, event_id, subscription_id, destination_id, status, attempt_count,
-                        next_attempt_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+                        next_attempt_at, created_at, updated_at, order_key)
+                    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 identifiers.make(.delivery), event.workspaceId, event.id, subscription.id, subscription.destinationId,
-                event.receivedAt.milliseconds, event.receivedAt.milliseconds, event.receivedAt.milliseconds,
+                event.receivedAt.milliseconds, event.receivedAt.milliseconds, event.receivedAt.milliseconds, event.userId ?? event.anonymousId,
             ])
         }
     }
@@ -98,54 +98,88 @@ extension SQLiteStorage {
     public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
         try await write { db in
             let nowMs = now.milliseconds
-            let ids = try String.fetchAll(
+            // Due, unleased deliveries of enabled, active destinations; for per-user destinations
+            // only the head of each user's queue (no earlier pending delivery of that user).
+            let candidates = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT d.id FROM deliveries d JOIN destinations t ON t.id = d.destination_id
+                        SELECT d.id, d.destination_id, d.subscription_id, d.next_attempt_at FROM deliveries d
+                        JOIN destinations t ON t.id = d.destination_id
                         WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
                             AND t.enabled = 1 AND (t.active_from IS NULL OR t.active_from <= ?)
-                        ORDER BY d.next_attempt_at LIMIT ?
+                            AND (t.ordering != 'per-user' OR d.order_key IS NULL OR NOT EXISTS (
+                                SELECT 1 FROM deliveries p WHERE p.destination_id = d.destination_id AND p.order_key = d.order_key
+                                    AND p.status = 'pending' AND p.id < d.id))
+                        ORDER BY d.next_attempt_at, d.id LIMIT ?
                         """),
-                arguments: [nowMs, nowMs, nowMs, limit])
-            guard !ids.isEmpty else { return [] }
-            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            try db.execute(
-                sql: "UPDATE deliveries SET lease_until = ? WHERE id IN (\(placeholders))",
-                arguments: [nowMs + Int64(leaseSeconds * 1000)] + StatementArguments(ids))
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT d.*, e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
-                        e.type AS e_type, e.name AS e_name, e.user_id AS e_user_id, e.anonymous_id AS e_anonymous_id,
-                        e.received_at AS e_received_at, e.message AS e_message
-                    FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id IN (\(placeholders))
-                    """,
-                arguments: StatementArguments(ids))
-            var subscriptions: [String: Subscription] = [:]
-            var destinations: [String: Destination] = [:]
-            var jobs: [DeliveryJob] = []
-            for row in rows {
-                let delivery = Delivery(row: row)
-                if subscriptions[delivery.subscriptionId] == nil {
-                    subscriptions[delivery.subscriptionId] = try Row.fetchOne(
-                        db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [delivery.subscriptionId]
-                    ).flatMap(Subscription.init(row:))
-                }
-                if destinations[delivery.destinationId] == nil {
-                    destinations[delivery.destinationId] = try Row.fetchOne(
-                        db, sql: "SELECT * FROM destinations WHERE id = ?", arguments: [delivery.destinationId]
-                    ).map(Destination.init(row:))
-                }
-                guard let subscription = subscriptions[delivery.subscriptionId], let destination = destinations[delivery.destinationId] else { continue }
-                jobs.append(DeliveryJob(delivery: delivery, event: Event(row: row, prefix: "e_"), subscription: subscription, destination: destination))
+                arguments: [nowMs, nowMs, nowMs, min(limit * 8, 4000)]
+            ).map { row in
+                LeasePlanner.Candidate(
+                    deliveryId: row["id"], destinationId: row["destination_id"], subscriptionId: row["subscription_id"],
+                    dueAt: Date(milliseconds: row["next_attempt_at"]))
             }
-            return jobs.sorted { ($0.delivery.nextAttemptAt ?? now, $0.delivery.id) < ($1.delivery.nextAttemptAt ?? now, $1.delivery.id) }
+            guard !candidates.isEmpty else { return [] }
+
+            var destinations: [String: Destination] = [:]
+            var states: [String: LeasePlanner.DestinationState] = [:]
+            for id in Set(candidates.map(\.destinationId)) {
+                guard let destination = try Row.fetchOne(db, sql: "SELECT * FROM destinations WHERE id = ?", arguments: [id]).map(Destination.init(row:))
+                else { continue }
+                let inFlight = try Int.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT COUNT(DISTINCT lease_group) FROM deliveries
+                            WHERE destination_id = ? AND status = 'pending' AND lease_until IS NOT NULL AND lease_until > ?
+                            """),
+                    arguments: [id, nowMs]) ?? 0
+                let nextSendAt = try Int64.fetchOne(db, sql: "SELECT next_send_at FROM destinations WHERE id = ?", arguments: [id])
+                destinations[id] = destination
+                states[id] = LeasePlanner.DestinationState(
+                    rateLimitPerSecond: destination.rateLimitPerSecond, maxConcurrency: destination.maxConcurrency, batching: destination.batching,
+                    inFlight: inFlight, nextSendAt: nextSendAt.map(Date.init(milliseconds:)))
+            }
+            let plan = LeasePlanner.plan(candidates: candidates, destinations: states, now: now, limit: limit)
+            for (id, next) in plan.nextSendAt {
+                try db.execute(sql: "UPDATE destinations SET next_send_at = ? WHERE id = ?", arguments: [next.milliseconds, id])
+            }
+
+            var subscriptions: [String: Subscription] = [:]
+            var jobs: [DeliveryJob] = []
+            let leaseUntil = nowMs + Int64(leaseSeconds * 1000)
+            for send in plan.sends {
+                let placeholders = Array(repeating: "?", count: send.deliveryIds.count).joined(separator: ",")
+                try db.execute(
+                    sql: "UPDATE deliveries SET lease_until = ?, lease_group = ? WHERE id IN (\(placeholders))",
+                    arguments: [leaseUntil, send.deliveryIds[0]] + StatementArguments(send.deliveryIds))
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT d.*, e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
+                            e.type AS e_type, e.name AS e_name, e.user_id AS e_user_id, e.anonymous_id AS e_anonymous_id,
+                            e.received_at AS e_received_at, e.message AS e_message
+                        FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id IN (\(placeholders)) ORDER BY d.id
+                        """,
+                    arguments: StatementArguments(send.deliveryIds))
+                guard let first = rows.first, let destination = destinations[send.destinationId] else { continue }
+                let subscriptionId: String = first["subscription_id"]
+                if subscriptions[subscriptionId] == nil {
+                    subscriptions[subscriptionId] = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [subscriptionId])
+                        .flatMap(Subscription.init(row:))
+                }
+                guard let subscription = subscriptions[subscriptionId] else { continue }
+                jobs.append(
+                    DeliveryJob(
+                        deliveries: rows.map(Delivery.init(row:)), events: rows.map { Event(row: $0, prefix: "e_") }, subscription: subscription,
+                        destination: destination, startAt: send.startAt))
+            }
+            return jobs
         }
     }
 
-    public func recordAttempts(_ records: [AttemptRecord], now: Date) async throws {
+    public func recordAttempts(_ records: [AttemptRecord], now: Date, disableAfter: TimeInterval) async throws {
         guard !records.isEmpty else { return }
         try await write { db in
+            var outcomes: [String: (succeeded: Bool, gone: Bool, failedAt: Date)] = [:]
             for record in records {
                 let attempt = record.attempt
                 try db.cachedStatement(
@@ -165,20 +199,49 @@ extension SQLiteStorage {
                     }
                 try db.cachedStatement(
                     sql: """
-                        UPDATE deliveries SET status = ?, attempt_count = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ?
+                        UPDATE deliveries SET status = ?, attempt_count = ?, next_attempt_at = ?, lease_until = NULL, lease_group = NULL,
+                            updated_at = ?
                         WHERE id = ?
                         """
                 ).execute(arguments: [status.rawValue, attempt.number, next, now.milliseconds, record.deliveryId])
-                if record.decision == .failedAndDisableDestination {
+                guard let destinationId = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT destination_id FROM deliveries WHERE id = ?"), arguments: [record.deliveryId])
+                else { continue }
+                var outcome = outcomes[destinationId] ?? (false, false, attempt.at)
+                outcome.succeeded = outcome.succeeded || record.decision == .succeeded
+                outcome.gone = outcome.gone || record.decision == .failedAndDisableDestination
+                outcome.failedAt = min(outcome.failedAt, attempt.at)
+                outcomes[destinationId] = outcome
+            }
+            for (destinationId, outcome) in outcomes {
+                if outcome.gone {
+                    try disable(db, destinationId: destinationId, reason: "the destination answered 410 Gone", now: now)
+                } else if outcome.succeeded {
+                    try db.execute(sql: "UPDATE destinations SET failing_since = NULL WHERE id = ?", arguments: [destinationId])
+                } else {
                     try db.execute(
-                        sql: """
-                            UPDATE destinations SET enabled = 0, disabled_reason = 'the destination answered 410 Gone', updated_at = ?
-                            WHERE id = (SELECT destination_id FROM deliveries WHERE id = ?)
-                            """,
-                        arguments: [now.milliseconds, record.deliveryId])
+                        sql: "UPDATE destinations SET failing_since = COALESCE(failing_since, ?) WHERE id = ?",
+                        arguments: [outcome.failedAt.milliseconds, destinationId])
+                    let failingSince = try Int64.fetchOne(db, sql: "SELECT failing_since FROM destinations WHERE id = ?", arguments: [destinationId])
+                    if let failingSince, now.timeIntervalSince(Date(milliseconds: failingSince)) >= disableAfter {
+                        try disable(db, destinationId: destinationId, reason: "every attempt failed for \(Int(disableAfter)) seconds", now: now)
+                    }
                 }
             }
         }
+    }
+
+    /// Disables a destination (its pending deliveries wait) and emits `Destination Disabled`.
+    private func disable(_ db: Database, destinationId: String, reason: String, now: Date) throws {
+        try db.execute(
+            sql: "UPDATE destinations SET enabled = 0, disabled_reason = ?, failing_since = NULL, updated_at = ? WHERE id = ? AND enabled = 1",
+            arguments: [reason, now.milliseconds, destinationId])
+        guard db.changesCount > 0,
+            let destination = try Row.fetchOne(db, sql: "SELECT * FROM destinations WHERE id = ?", arguments: [destinationId]).map(Destination.init(row:))
+        else { return }
+        let event = SystemEvents.destinationDisabled(destination, reason: reason, at: now, id: identifiers.make(.event))
+        var subscriptions: [String: [Subscription]] = [:]
+        if try insertEvent(db, event) { try routeEvent(db, event, cache: &subscriptions) }
     }
 }
 

@@ -184,27 +184,30 @@ public struct SQLiteStorage: Storage {
     public func insertEvents(_ events: [Event]) async throws -> Int {
         guard !events.isEmpty else { return 0 }
         return try await write { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO events (id, workspace_id, source_id, message_id, type, name, user_id, anonymous_id, received_at, message)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (source_id, message_id) DO NOTHING
-                    """
-            )
             var inserted = 0
             var subscriptions: [String: [Subscription]] = [:]
-            for event in events {
-                try statement.execute(arguments: [
-                    event.id, event.workspaceId, event.sourceId, event.messageId, event.type.rawValue, event.name,
-                    event.userId, event.anonymousId, event.receivedAt.milliseconds, JSONCoding.string(.object(event.message)),
-                ])
-                // A duplicate is skipped, and so is its routing: it was routed when first stored.
-                guard db.changesCount > 0 else { continue }
+            // A duplicate is skipped, and so is its routing: it was routed when first stored.
+            for event in events where try insertEvent(db, event) {
                 inserted += 1
                 try routeEvent(db, event, cache: &subscriptions)
             }
             return inserted
         }
+    }
+
+    /// Inserts one event; false when its source already has its messageId.
+    func insertEvent(_ db: Database, _ event: Event) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO events (id, workspace_id, source_id, message_id, type, name, user_id, anonymous_id, received_at, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source_id, message_id) DO NOTHING
+                """
+        ).execute(arguments: [
+            event.id, event.workspaceId, event.sourceId, event.messageId, event.type.rawValue, event.name,
+            event.userId, event.anonymousId, event.receivedAt.milliseconds, JSONCoding.string(.object(event.message)),
+        ])
+        return db.changesCount > 0
     }
 
     public func event(id: String, workspaceId: String) async throws -> Event? {
