@@ -39,3 +39,15 @@ import Testing
         #expect(!WebhookSigner.isValidSecret("plain"))
     }
 }
+
+@Suite struct BodyFormatTests {
+    @Test(arguments: [
+        ("AvailablePointsAmountChanged", "account.available_points_amount_changed"), ("CustomerRegistered", "customer.registered"),
+        ("CustomerUpdated", "customer.updated"), ("CustomerDeactivated", "customer.deactivated"), ("CustomerLevelChanged", "customer.level_changed"),
+        ("TransactionRegistered", "transaction.registered"), ("TransactionAssignedToCustomer", "transaction.assigned_to_customer"),
+        ("PointsWillExpire", "points.will_expire"), ("CouponWillExpire", "coupon.will_expire"), ("Single", "single"),
+    ])
+    func openLoyaltyLegacyNames(name: String, legacy: String) {
+        #expect(OpenLoyaltyNames.legacyType(name) == legacy)
+    }
+}

@@ -31,11 +31,19 @@ final class Receiver: Sendable {
         var received: [Received] = []
         var script: [Reply] = []
         var fallback = Reply()
+        var inFlight = 0
+        var maxInFlight = 0
+        /// A random delay up to this is added to every reply.
+        var jitter: Duration = .zero
     }
 
     private let state = Mutex(State())
 
     var requests: [Received] { state.withLock { $0.received } }
+    /// The most requests it was ever handling at once.
+    var maxInFlight: Int { state.withLock { $0.maxInFlight } }
+
+    func jitter(upTo limit: Duration) { state.withLock { $0.jitter = limit } }
 
     /// The next replies, in order; after them, `fallback`.
     func script(_ replies: [Reply], then fallback: Reply = Reply()) {
@@ -47,12 +55,16 @@ final class Receiver: Sendable {
 
     fileprivate func handle(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 1 << 20)
-        let reply = state.withLock { state -> Reply in
+        let (reply, jitter) = state.withLock { state -> (Reply, Duration) in
+            state.inFlight += 1
+            state.maxInFlight = max(state.maxInFlight, state.inFlight)
             state.received.append(
                 Received(method: request.method.rawValue, uri: request.uri.description, headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: Array(body.readableBytesView), at: Date()))
-            return state.script.isEmpty ? state.fallback : state.script.removeFirst()
+            return (state.script.isEmpty ? state.fallback : state.script.removeFirst(), state.jitter)
         }
-        if reply.delay > .zero { try? await Task.sleep(for: reply.delay) }
+        defer { state.withLock { $0.inFlight -= 1 } }
+        let pause = reply.delay + (jitter > .zero ? .milliseconds(Int64.random(in: 0...(jitter.components.seconds * 1000 + jitter.components.attoseconds / 1_000_000_000_000_000))) : .zero)
+        if pause > .zero { try? await Task.sleep(for: pause) }
         return Response(status: reply.status, headers: reply.headers, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
     }
 

@@ -92,8 +92,9 @@ public enum LeasePlanner {
         return Plan(sends: sends, nextSendAt: nextSendAt)
     }
 
-    /// Time between starts for `perSecond`: a hair over 1/n, so no one-second window sees n + 1.
+    /// Time between starts for `perSecond`: 1.1/n, so that even a request starting up to 0.1 s
+    /// late (a busy scheduler, a slow connect) leaves no one-second window with n + 1.
     public static func spacing(perSecond: Int) -> TimeInterval {
-        1.0 / Double(max(perSecond, 1)) * 1.02
+        1.1 / Double(max(perSecond, 1))
     }
 }

@@ -29,6 +29,7 @@ public struct Dispatcher: Service {
     let random: @Sendable () -> Double
     let wake: WakeSignal
     let logger: Logger
+    private let pacer = Pacer()
     private let attempts: GroupCommitter<AttemptRecord>
 
     init(
@@ -80,10 +81,12 @@ public struct Dispatcher: Service {
 
     /// One attempt at one request (a delivery or a batch), recorded for each delivery in it.
     func deliver(_ job: DeliveryJob) async {
-        if let startAt = job.startAt {
-            // The rate limit's slot for this request; a lease is far longer than the wait.
+        if let startAt = job.startAt, let perSecond = job.destination.rateLimitPerSecond {
+            // The slot storage reserved (spacing across nodes); a lease is far longer than the wait.
             let wait = startAt.timeIntervalSince(now())
-            if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
+            if wait > 0 { try? await Task.sleep(for: .microseconds(Int64((wait * 1_000_000).rounded(.up)))) }
+            // And spacing measured from this process's actual starts, so a late start never bunches the next.
+            await pacer.start(job.destination.id, spacing: LeasePlanner.spacing(perSecond: perSecond))
         }
         let started = now()
         let request = RequestRenderer.sign(
@@ -108,6 +111,25 @@ public struct Dispatcher: Service {
         } catch {
             // The lease expires and the delivery is attempted again: at least once, never lost.
             logger.error("recording an attempt failed", metadata: ["delivery": "\(job.deliveries[0].id)"])
+        }
+    }
+}
+
+/// Spaces the actual starts of requests to one destination by at least `spacing`.
+actor Pacer {
+    private var lastStart: [String: ContinuousClock.Instant] = [:]
+
+    /// Returns when a request to the destination may start, and counts it as started.
+    func start(_ destinationId: String, spacing: TimeInterval) async {
+        let gap = Duration.microseconds(Int64(spacing * 1_000_000))
+        while true {
+            let now = ContinuousClock.now
+            guard let last = lastStart[destinationId], now < last + gap else {
+                lastStart[destinationId] = now
+                return
+            }
+            try? await Task.sleep(until: last + gap, clock: .continuous)
+            if Task.isCancelled { return }
         }
     }
 }
