@@ -120,7 +120,8 @@ http {{ log_format t '$msec $http_x_message_id'; access_log {log} t buffer=256k 
               f"(nginx logs in whole ms)")
     finally:
         server.kill()
-        nginx.kill()
+        nginx.terminate()  # the master stops its workers on SIGTERM (not on SIGKILL)
+        nginx.wait()
         shutil.rmtree(work, ignore_errors=True)
 
 

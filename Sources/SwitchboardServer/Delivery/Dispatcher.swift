@@ -97,6 +97,9 @@ public struct Dispatcher: Service {
             result.status.map { status in
                 .response(status: status, retryAfter: result.header("Retry-After").flatMap { RetryPolicy.parseRetryAfter($0, now: now()) })
             } ?? .failure(result.error ?? .other)
+        // One jitter draw for the whole request, so a failed batch is retried together.
+        let jitter = random()
+        let finished = now()
         let records = job.deliveries.map { delivery in
             let attemptNumber = delivery.attemptCount + 1
             return AttemptRecord(
@@ -104,7 +107,7 @@ public struct Dispatcher: Service {
                 attempt: Attempt(
                     number: attemptNumber, at: started, durationMs: result.durationMs, responseStatus: result.status, responseBody: result.body,
                     error: result.error),
-                decision: job.destination.retryPolicy.decide(after: outcome, attemptNumber: attemptNumber, now: now(), random: random()))
+                decision: job.destination.retryPolicy.decide(after: outcome, attemptNumber: attemptNumber, now: finished, random: jitter))
         }
         do {
             try await attempts.commit(records)

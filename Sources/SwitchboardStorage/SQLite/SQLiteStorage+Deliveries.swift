@@ -112,7 +112,7 @@ extension SQLiteStorage {
                                     AND p.status = 'pending' AND p.id < d.id))
                         ORDER BY d.next_attempt_at, d.id LIMIT ?
                         """),
-                arguments: [nowMs, nowMs, nowMs, min(limit * 8, 4000)]
+                arguments: [nowMs, nowMs, nowMs, min(limit * 4, 2000)]
             ).map { row in
                 LeasePlanner.Candidate(
                     deliveryId: row["id"], destinationId: row["destination_id"], subscriptionId: row["subscription_id"],
@@ -122,45 +122,61 @@ extension SQLiteStorage {
 
             var destinations: [String: Destination] = [:]
             var states: [String: LeasePlanner.DestinationState] = [:]
-            for id in Set(candidates.map(\.destinationId)) {
-                guard let destination = try Row.fetchOne(db, sql: "SELECT * FROM destinations WHERE id = ?", arguments: [id]).map(Destination.init(row:))
-                else { continue }
-                let inFlight = try Int.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT COUNT(DISTINCT lease_group) FROM deliveries
-                            WHERE destination_id = ? AND status = 'pending' AND lease_until IS NOT NULL AND lease_until > ?
-                            """),
-                    arguments: [id, nowMs]) ?? 0
-                let nextSendAt = try Int64.fetchOne(db, sql: "SELECT next_send_at FROM destinations WHERE id = ?", arguments: [id])
-                destinations[id] = destination
-                states[id] = LeasePlanner.DestinationState(
+            let destinationIds = Array(Set(candidates.map(\.destinationId)))
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM destinations WHERE id IN (\(Self.placeholders(destinationIds.count)))", arguments: StatementArguments(destinationIds))
+            {
+                let destination = Destination(row: row)
+                // In-flight requests matter only under a cap: count them only then.
+                let inFlight =
+                    destination.maxConcurrency == nil
+                    ? 0
+                    : try Int.fetchOne(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT COUNT(DISTINCT lease_group) FROM deliveries
+                                WHERE destination_id = ? AND status = 'pending' AND lease_until IS NOT NULL AND lease_until > ?
+                                """),
+                        arguments: [destination.id, nowMs]) ?? 0
+                destinations[destination.id] = destination
+                states[destination.id] = LeasePlanner.DestinationState(
                     rateLimitPerSecond: destination.rateLimitPerSecond, maxConcurrency: destination.maxConcurrency, batching: destination.batching,
-                    inFlight: inFlight, nextSendAt: nextSendAt.map(Date.init(milliseconds:)))
+                    inFlight: inFlight, nextSendAt: (row["next_send_at"] as Int64?).map(Date.init(milliseconds:)))
             }
             let plan = LeasePlanner.plan(candidates: candidates, destinations: states, now: now, limit: limit)
+            guard !plan.sends.isEmpty else { return [] }
             for (id, next) in plan.nextSendAt {
                 try db.execute(sql: "UPDATE destinations SET next_send_at = ? WHERE id = ?", arguments: [next.milliseconds, id])
             }
 
+            // Lease everything planned in one statement; a batch shares its first delivery's lease group.
+            let planned = plan.sends.flatMap(\.deliveryIds)
+            try db.execute(
+                sql: "UPDATE deliveries SET lease_until = ?, lease_group = id WHERE id IN (\(Self.placeholders(planned.count)))",
+                arguments: [nowMs + Int64(leaseSeconds * 1000)] + StatementArguments(planned))
+            for send in plan.sends where send.deliveryIds.count > 1 {
+                try db.execute(
+                    sql: "UPDATE deliveries SET lease_group = ? WHERE id IN (\(Self.placeholders(send.deliveryIds.count)))",
+                    arguments: [send.deliveryIds[0]] + StatementArguments(send.deliveryIds))
+            }
+            var rows: [String: Row] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.*, e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
+                        e.type AS e_type, e.name AS e_name, e.user_id AS e_user_id, e.anonymous_id AS e_anonymous_id,
+                        e.received_at AS e_received_at, e.message AS e_message
+                    FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id IN (\(Self.placeholders(planned.count)))
+                    """,
+                arguments: StatementArguments(planned))
+            {
+                rows[row["id"]] = row
+            }
             var subscriptions: [String: Subscription] = [:]
             var jobs: [DeliveryJob] = []
-            let leaseUntil = nowMs + Int64(leaseSeconds * 1000)
             for send in plan.sends {
-                let placeholders = Array(repeating: "?", count: send.deliveryIds.count).joined(separator: ",")
-                try db.execute(
-                    sql: "UPDATE deliveries SET lease_until = ?, lease_group = ? WHERE id IN (\(placeholders))",
-                    arguments: [leaseUntil, send.deliveryIds[0]] + StatementArguments(send.deliveryIds))
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT d.*, e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
-                            e.type AS e_type, e.name AS e_name, e.user_id AS e_user_id, e.anonymous_id AS e_anonymous_id,
-                            e.received_at AS e_received_at, e.message AS e_message
-                        FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id IN (\(placeholders)) ORDER BY d.id
-                        """,
-                    arguments: StatementArguments(send.deliveryIds))
-                guard let first = rows.first, let destination = destinations[send.destinationId] else { continue }
+                let sendRows = send.deliveryIds.compactMap { rows[$0] }
+                guard let first = sendRows.first, let destination = destinations[send.destinationId] else { continue }
                 let subscriptionId: String = first["subscription_id"]
                 if subscriptions[subscriptionId] == nil {
                     subscriptions[subscriptionId] = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [subscriptionId])
@@ -169,11 +185,15 @@ extension SQLiteStorage {
                 guard let subscription = subscriptions[subscriptionId] else { continue }
                 jobs.append(
                     DeliveryJob(
-                        deliveries: rows.map(Delivery.init(row:)), events: rows.map { Event(row: $0, prefix: "e_") }, subscription: subscription,
-                        destination: destination, startAt: send.startAt))
+                        deliveries: sendRows.map(Delivery.init(row:)), events: sendRows.map { Event(row: $0, prefix: "e_") },
+                        subscription: subscription, destination: destination, startAt: send.startAt))
             }
             return jobs
         }
+    }
+
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
     }
 
     public func recordAttempts(_ records: [AttemptRecord], now: Date, disableAfter: TimeInterval) async throws {
