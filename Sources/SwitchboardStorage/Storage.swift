@@ -121,11 +121,13 @@ public struct DeliveryJob: Sendable {
 /// The outcome of one attempt, to record with the delivery's next state.
 public struct AttemptRecord: Sendable {
     public var deliveryId: String
+    public var destinationId: String
     public var attempt: Attempt
     public var decision: DeliveryDecision
 
-    public init(deliveryId: String, attempt: Attempt, decision: DeliveryDecision) {
+    public init(deliveryId: String, destinationId: String, attempt: Attempt, decision: DeliveryDecision) {
         self.deliveryId = deliveryId
+        self.destinationId = destinationId
         self.attempt = attempt
         self.decision = decision
     }

@@ -91,9 +91,9 @@ import Testing
             }
             try await storage.recordAttempts(
                 [
-                    AttemptRecord(deliveryId: jobs[0].deliveries[0].id, attempt: attempt(200), decision: .succeeded),
-                    AttemptRecord(deliveryId: jobs[1].deliveries[0].id, attempt: attempt(nil), decision: .retry(at: now.addingTimeInterval(5))),
-                    AttemptRecord(deliveryId: jobs[2].deliveries[0].id, attempt: attempt(410), decision: .failedAndDisableDestination),
+                    AttemptRecord(deliveryId: jobs[0].deliveries[0].id, destinationId: destination.id, attempt: attempt(200), decision: .succeeded),
+                    AttemptRecord(deliveryId: jobs[1].deliveries[0].id, destinationId: destination.id, attempt: attempt(nil), decision: .retry(at: now.addingTimeInterval(5))),
+                    AttemptRecord(deliveryId: jobs[2].deliveries[0].id, destinationId: destination.id, attempt: attempt(410), decision: .failedAndDisableDestination),
                 ], now: now, disableAfter: 86_400)
             let succeeded = try #require(try await storage.delivery(id: jobs[0].deliveries[0].id, workspaceId: source.workspaceId))
             #expect(succeeded.status == .succeeded)

@@ -9,12 +9,12 @@ public struct RenderedRequest: Sendable, Equatable {
 
     /// Sets a header, replacing any of the same name (case-insensitively); line breaks are dropped.
     public mutating func setHeader(_ name: String, _ value: String) {
-        headers.removeAll { $0.0.lowercased() == name.lowercased() }
+        headers.removeAll { $0.0.equalsIgnoringASCIICase(name) }
         headers.append((name, String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" })))
     }
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        headers.first { $0.0.equalsIgnoringASCIICase(name) }?.1
     }
 
     public static func == (left: RenderedRequest, right: RenderedRequest) -> Bool {
@@ -124,4 +124,13 @@ public enum OpenLoyaltyNames {
         "CustomerLevelChanged", "CustomerEmailWasChanged", "CustomerDeactivated", "CustomerBoughtReward", "CouponWillExpire",
         "identify", "page", "screen", "group", "alias",
     ]
+}
+
+extension String {
+    /// Header-name equality: ASCII letters compared without case, no allocation.
+    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        utf8.elementsEqual(other.utf8) { a, b in
+            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
+        }
+    }
 }

@@ -103,7 +103,7 @@ public struct Dispatcher: Service {
         let records = job.deliveries.map { delivery in
             let attemptNumber = delivery.attemptCount + 1
             return AttemptRecord(
-                deliveryId: delivery.id,
+                deliveryId: delivery.id, destinationId: job.destination.id,
                 attempt: Attempt(
                     number: attemptNumber, at: started, durationMs: result.durationMs, responseStatus: result.status, responseBody: result.body,
                     error: result.error),

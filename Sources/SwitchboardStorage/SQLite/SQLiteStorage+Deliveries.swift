@@ -224,9 +224,7 @@ extension SQLiteStorage {
                         WHERE id = ?
                         """
                 ).execute(arguments: [status.rawValue, attempt.number, next, now.milliseconds, record.deliveryId])
-                guard let destinationId = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT destination_id FROM deliveries WHERE id = ?"), arguments: [record.deliveryId])
-                else { continue }
+                let destinationId = record.destinationId
                 var outcome = outcomes[destinationId] ?? (false, false, attempt.at)
                 outcome.succeeded = outcome.succeeded || record.decision == .succeeded
                 outcome.gone = outcome.gone || record.decision == .failedAndDisableDestination
