@@ -36,6 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated hosts webhooks may go to; no others (env SWITCHBOARD_DESTINATION_HOSTS; default: any public host).")
     var destinationHosts: String?
 
+    @Option(help: "Disable a destination whose every attempt failed for this many seconds (env SWITCHBOARD_DISABLE_AFTER_SECONDS; default 432000, 5 days).")
+    var disableAfterSeconds: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SWITCHBOARD_LOG_LEVEL).")
     var logLevel: String?
 
@@ -46,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxBodyBytes { flags["maxBodyBytes"] = .flag(maxBodyBytes) }
         if let publicUrl { flags["publicUrl"] = .flag(publicUrl) }
         if let logLevel { flags["logLevel"] = .flag(logLevel) }
+        if let disableAfterSeconds { flags["disableAfterSeconds"] = .flag(disableAfterSeconds) }
         if let destinationHosts { flags["destinationHosts"] = .flag(destinationHosts) }
         if allowPrivateDestinations { flags["allowPrivateDestinations"] = .init(.bool(true), isSecret: false) }
         let settings = try await SettingsReader(common: common, flags: flags)

@@ -35,6 +35,8 @@ struct SettingsReader {
 
     func serverSettings() -> ServerSettings {
         let defaults = ServerSettings()
+        var dispatcher = Dispatcher.Settings()
+        dispatcher.disableAfter = TimeInterval(reader.int(forKey: "disableAfterSeconds", default: Int(dispatcher.disableAfter)))
         return ServerSettings(
             host: reader.string(forKey: "host", default: defaults.host),
             port: reader.int(forKey: "port", default: defaults.port),
@@ -45,7 +47,8 @@ struct SettingsReader {
             allowPrivateDestinations: reader.bool(forKey: "allowPrivateDestinations", default: false),
             destinationHosts: reader.string(forKey: "destinationHosts").map { list in
                 Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
-            }
+            },
+            dispatcher: dispatcher
         )
     }
 }
