@@ -14,12 +14,7 @@ enum DestinationFields {
         if fields.contains("signing") {
             destination.signing = try fields.enumeration("signing", as: SigningScheme.self) ?? .standardWebhooks
         }
-        if creating, let secret = try fields.string("secret") {
-            guard WebhookSigner.isValidSecret(secret) else {
-                throw ValidationError(field: "secret", "secret must be whsec_ followed by base64 of 16 to 128 bytes")
-            }
-            destination.secret = secret
-        }
+        if creating, let secret = try fields.string("secret") { destination.secret = try checkedSecret(secret) }
         if fields.contains("timeoutMs") { destination.timeoutMs = try fields.int("timeoutMs", in: 100...120_000) ?? 15_000 }
         if fields.contains("retrySchedule") { destination.retrySchedule = try schedule(fields) }
         if fields.contains("rateLimit") {
@@ -45,6 +40,14 @@ enum DestinationFields {
             destination.enabled = enabled
             if enabled { destination.disabledReason = nil }
         }
+    }
+
+    /// A signing secret given by the user.
+    static func checkedSecret(_ secret: String) throws -> String {
+        guard WebhookSigner.isValidSecret(secret) else {
+            throw ValidationError(field: "secret", "secret must be whsec_ followed by base64 of 16 to 128 bytes")
+        }
+        return secret
     }
 
     private static func url(_ fields: JSONObjectReader) throws -> String {

@@ -73,10 +73,7 @@ struct DestinationsController {
             let principal = try await dependencies.authenticator.require(.write, request)
             var destination = try await destination(context, principal)
             let fields = try JSONObjectReader(try await optionalBody(request))
-            let next = try fields.string("secret") ?? WebhookSigner.newSecret()
-            guard WebhookSigner.isValidSecret(next) else {
-                throw APIError.validation(field: "secret", "secret must be whsec_ followed by base64 of 16 to 128 bytes")
-            }
+            let next = try fields.string("secret").map(DestinationFields.checkedSecret) ?? WebhookSigner.newSecret()
             let now = dependencies.now()
             destination.previousSecret = destination.secret
             destination.previousSecretExpiresAt = now.addingTimeInterval(Self.rotationOverlap)

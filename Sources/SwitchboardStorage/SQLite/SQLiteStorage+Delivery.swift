@@ -117,15 +117,10 @@ extension SQLiteStorage {
         try await write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO subscriptions (id, workspace_id, destination_id, name, event_names, condition, mapping, format, enabled, created_at, updated_at)
+                    INSERT INTO subscriptions (destination_id, name, event_names, condition, mapping, format, enabled, updated_at, created_at, id, workspace_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [
-                    subscription.id, subscription.workspaceId, subscription.destinationId, subscription.name,
-                    JSONCoding.string(.array(subscription.eventNames.map(JSONValue.string))), subscription.condition.map { JSONCoding.string($0.json) },
-                    subscription.mapping.map { JSONCoding.string($0.json) }, subscription.format.rawValue, subscription.enabled,
-                    subscription.createdAt.milliseconds, subscription.updatedAt.milliseconds,
-                ])
+                arguments: Self.columns(subscription) + [subscription.createdAt.milliseconds, subscription.id, subscription.workspaceId])
             try Self.writeRoutes(db, subscription)
         }
     }
@@ -155,17 +150,21 @@ extension SQLiteStorage {
                         enabled = ?, updated_at = ?
                     WHERE id = ? AND workspace_id = ?
                     """,
-                arguments: [
-                    subscription.destinationId, subscription.name, JSONCoding.string(.array(subscription.eventNames.map(JSONValue.string))),
-                    subscription.condition.map { JSONCoding.string($0.json) }, subscription.mapping.map { JSONCoding.string($0.json) },
-                    subscription.format.rawValue, subscription.enabled, subscription.updatedAt.milliseconds, subscription.id,
-                    subscription.workspaceId,
-                ])
+                arguments: Self.columns(subscription) + [subscription.id, subscription.workspaceId])
             guard db.changesCount > 0 else { return false }
             try db.execute(sql: "DELETE FROM subscription_routes WHERE subscription_id = ?", arguments: [subscription.id])
             try Self.writeRoutes(db, subscription)
             return true
         }
+    }
+
+    /// The changeable columns, from `destination_id` to `updated_at`.
+    private static func columns(_ subscription: Subscription) -> StatementArguments {
+        [
+            subscription.destinationId, subscription.name, JSONCoding.string(.array(subscription.eventNames.map(JSONValue.string))),
+            subscription.condition.map { JSONCoding.string($0.json) }, subscription.mapping.map { JSONCoding.string($0.json) },
+            subscription.format.rawValue, subscription.enabled, subscription.updatedAt.milliseconds,
+        ]
     }
 
     public func deleteSubscription(id: String, workspaceId: String) async throws -> Bool {
