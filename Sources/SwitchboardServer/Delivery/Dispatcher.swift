@@ -61,15 +61,23 @@ public struct Dispatcher: Service {
                         logger.error("leasing deliveries failed", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
                     }
                 }
+                var started = 0
                 for job in jobs {
-                    inFlight.add(1)
+                    // A request waiting for its rate-limit slot is not in flight yet: it takes no capacity.
+                    let waits = job.startAt.map { $0 > now() } ?? false
+                    if !waits {
+                        inFlight.add(1)
+                        started += 1
+                    }
                     group.addTask {
+                        await waitForSlot(job)
+                        if waits { inFlight.add(1) }
                         await deliver(job)
                         inFlight.add(-1)
                         wake.signal()
                     }
                 }
-                if jobs.isEmpty || jobs.count == room {
+                if jobs.isEmpty || started == room {
                     await cancelWhenGracefulShutdown { await wake.wait(timeout: settings.pollInterval) }
                 }
             }
@@ -79,15 +87,17 @@ public struct Dispatcher: Service {
     /// Wakes the dispatcher now: new work was committed.
     func signal() { wake.signal() }
 
+    /// Waits for the request's rate-limit slot: the one storage reserved (spacing across nodes),
+    /// then spacing from this process's actual starts, so a late start never bunches the next.
+    func waitForSlot(_ job: DeliveryJob) async {
+        guard let startAt = job.startAt, let perSecond = job.destination.rateLimitPerSecond else { return }
+        let wait = startAt.timeIntervalSince(now())
+        if wait > 0 { try? await Task.sleep(for: .microseconds(Int64((wait * 1_000_000).rounded(.up)))) }
+        await pacer.start(job.destination.id, spacing: LeasePlanner.spacing(perSecond: perSecond))
+    }
+
     /// One attempt at one request (a delivery or a batch), recorded for each delivery in it.
     func deliver(_ job: DeliveryJob) async {
-        if let startAt = job.startAt, let perSecond = job.destination.rateLimitPerSecond {
-            // The slot storage reserved (spacing across nodes); a lease is far longer than the wait.
-            let wait = startAt.timeIntervalSince(now())
-            if wait > 0 { try? await Task.sleep(for: .microseconds(Int64((wait * 1_000_000).rounded(.up)))) }
-            // And spacing measured from this process's actual starts, so a late start never bunches the next.
-            await pacer.start(job.destination.id, spacing: LeasePlanner.spacing(perSecond: perSecond))
-        }
         let started = now()
         let request = RequestRenderer.sign(
             RequestRenderer.render(events: job.events, subscription: job.subscription, destination: job.destination),
