@@ -6,7 +6,7 @@ nginx answering 200 at once (fan-out 1).
    until nginx has logged them all gives deliveries/s.
 2. Latency: events sent one per request at RATE events/s for SECONDS; for each, the time from
    the server's acknowledgement to nginx receiving it (p50, p90, p99, max).
-Usage: scripts/measure_delivery.py [DRAIN=20000] [RATE=500] [SECONDS=10]   (needs nginx)
+Usage: scripts/measure_delivery.py [DRAIN=20000] [RATE=500] [SECONDS=10]   (needs nginx; SWITCHBOARD_BIN=path to skip the build)
 """
 import base64, http.client, json, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time
 
@@ -33,8 +33,11 @@ def request(port, method, path, body, auth, connection=None):
 
 
 def main():
-    subprocess.run(["swift", "build", "-c", "release", "--product", "switchboard"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True).stdout.strip() + "/switchboard"
+    # SWITCHBOARD_BIN measures another build (say, the commit before a change) with the same script.
+    binary = os.environ.get("SWITCHBOARD_BIN")
+    if not binary:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "switchboard"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True).stdout.strip() + "/switchboard"
     work = tempfile.mkdtemp(prefix="switchboard-measure-")
     nginx_port, log = free_port(), os.path.join(work, "access.log")
     with open(os.path.join(work, "nginx.conf"), "w") as f:

@@ -96,7 +96,25 @@ extension SQLiteStorage {
     // MARK: Dispatching
 
     public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
-        try await write { db in
+        // The writer only reserves and reads; events' JSON is parsed after, off the writer.
+        try await leaseRaw(now: now, leaseSeconds: leaseSeconds, limit: limit).map { leased in
+            DeliveryJob(
+                deliveries: leased.deliveries, events: leased.events.map(Event.init(raw:)), subscription: leased.subscription,
+                destination: leased.destination, startAt: leased.startAt)
+        }
+    }
+
+    /// A leased request with its events still as stored.
+    private struct LeasedRequest: Sendable {
+        var deliveries: [Delivery]
+        var events: [RawEvent]
+        var subscription: Subscription
+        var destination: Destination
+        var startAt: Date?
+    }
+
+    private func leaseRaw(now: Date, leaseSeconds: Double, limit: Int) async throws -> [LeasedRequest] {
+        try await writeWithoutSync { db in
             let nowMs = now.milliseconds
             // Due, unleased deliveries of enabled, active destinations; for per-user destinations
             // only the head of each user's queue (no earlier pending delivery of that user).
@@ -112,7 +130,7 @@ extension SQLiteStorage {
                                     AND p.status = 'pending' AND p.id < d.id))
                         ORDER BY d.next_attempt_at, d.id LIMIT ?
                         """),
-                arguments: [nowMs, nowMs, nowMs, min(limit * 4, 2000)]
+                arguments: [nowMs, nowMs, nowMs, min(limit * 2, 2000)]
             ).map { row in
                 LeasePlanner.Candidate(
                     deliveryId: row["id"], destinationId: row["destination_id"], subscriptionId: row["subscription_id"],
@@ -173,7 +191,7 @@ extension SQLiteStorage {
                 rows[row["id"]] = row
             }
             var subscriptions: [String: Subscription] = [:]
-            var jobs: [DeliveryJob] = []
+            var jobs: [LeasedRequest] = []
             for send in plan.sends {
                 let sendRows = send.deliveryIds.compactMap { rows[$0] }
                 guard let first = sendRows.first, let destination = destinations[send.destinationId] else { continue }
@@ -184,8 +202,8 @@ extension SQLiteStorage {
                 }
                 guard let subscription = subscriptions[subscriptionId] else { continue }
                 jobs.append(
-                    DeliveryJob(
-                        deliveries: sendRows.map(Delivery.init(row:)), events: sendRows.map { Event(row: $0, prefix: "e_") },
+                    LeasedRequest(
+                        deliveries: sendRows.map(Delivery.init(row:)), events: sendRows.map { RawEvent(row: $0, prefix: "e_") },
                         subscription: subscription, destination: destination, startAt: send.startAt))
             }
             return jobs
@@ -198,7 +216,7 @@ extension SQLiteStorage {
 
     public func recordAttempts(_ records: [AttemptRecord], now: Date, disableAfter: TimeInterval) async throws {
         guard !records.isEmpty else { return }
-        try await write { db in
+        try await writeWithoutSync { db in
             var outcomes: [String: (succeeded: Bool, gone: Bool, failedAt: Date)] = [:]
             for record in records {
                 let attempt = record.attempt
@@ -235,7 +253,8 @@ extension SQLiteStorage {
                 if outcome.gone {
                     try disable(db, destinationId: destinationId, reason: "the destination answered 410 Gone", now: now)
                 } else if outcome.succeeded {
-                    try db.execute(sql: "UPDATE destinations SET failing_since = NULL WHERE id = ?", arguments: [destinationId])
+                    try db.execute(
+                        sql: "UPDATE destinations SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL", arguments: [destinationId])
                 } else {
                     try db.execute(
                         sql: "UPDATE destinations SET failing_since = COALESCE(failing_since, ?) WHERE id = ?",
@@ -309,6 +328,36 @@ extension Subscription {
             eventNames: (json("event_names")?.arrayValue ?? []).compactMap(\.stringValue), condition: parsedCondition,
             mapping: parsedMapping, format: BodyFormat(rawValue: row["format"]) ?? .event, enabled: row["enabled"],
             createdAt: Date(milliseconds: row["created_at"]), updatedAt: Date(milliseconds: row["updated_at"]))
+    }
+}
+
+/// An event's columns as stored, its message still JSON text.
+struct RawEvent: Sendable {
+    var id, workspaceId, sourceId, messageId, type, name: String
+    var userId, anonymousId: String?
+    var receivedAt: Int64
+    var message: String
+
+    init(row: Row, prefix: String) {
+        id = row[prefix + "id"]
+        workspaceId = row[prefix + "workspace_id"]
+        sourceId = row[prefix + "source_id"]
+        messageId = row[prefix + "message_id"]
+        type = row[prefix + "type"]
+        name = row[prefix + "name"]
+        userId = row[prefix + "user_id"]
+        anonymousId = row[prefix + "anonymous_id"]
+        receivedAt = row[prefix + "received_at"]
+        message = row[prefix + "message"]
+    }
+}
+
+extension Event {
+    init(raw: RawEvent) {
+        self.init(
+            id: raw.id, workspaceId: raw.workspaceId, sourceId: raw.sourceId, type: EventType(rawValue: raw.type) ?? .track, name: raw.name,
+            messageId: raw.messageId, userId: raw.userId, anonymousId: raw.anonymousId, receivedAt: Date(milliseconds: raw.receivedAt),
+            message: (try? JSONCoding.parse(Array(raw.message.utf8), maximumDepth: .max))?.objectValue ?? [:])
     }
 }
 

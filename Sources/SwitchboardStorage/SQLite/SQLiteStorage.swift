@@ -260,6 +260,22 @@ public struct SQLiteStorage: Storage {
             throw StorageError.conflict(error.message ?? "constraint failed")
         }
     }
+
+    /// A write transaction committed without waiting for the disk: for delivery bookkeeping
+    /// (leases, attempts), whose loss in a machine crash only means a delivery is sent again.
+    /// The next fully synchronous commit (every event insert) makes it durable too.
+    func writeWithoutSync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
 }
 
 extension Date {
@@ -302,15 +318,7 @@ extension Source {
 }
 
 extension Event {
-    /// - Parameter prefix: column-name prefix when the event's columns come from a join.
-    init(row: Row, prefix: String = "") {
-        let text: String = row[prefix + "message"]
-        let message = (try? JSONCoding.parse(Array(text.utf8), maximumDepth: .max))?.objectValue ?? [:]
-        self.init(
-            id: row[prefix + "id"], workspaceId: row[prefix + "workspace_id"], sourceId: row[prefix + "source_id"],
-            type: EventType(rawValue: row[prefix + "type"]) ?? .track, name: row[prefix + "name"], messageId: row[prefix + "message_id"],
-            userId: row[prefix + "user_id"], anonymousId: row[prefix + "anonymous_id"],
-            receivedAt: Date(milliseconds: row[prefix + "received_at"]), message: message
-        )
+    init(row: Row) {
+        self.init(raw: RawEvent(row: row, prefix: ""))
     }
 }
