@@ -102,16 +102,19 @@ public struct DeliveryFilter: Sendable, Equatable {
 /// Leased work: one delivery, or a batch of one subscription's deliveries, to send as one request.
 public struct DeliveryJob: Sendable {
     public var deliveries: [Delivery]
-    /// The events of `deliveries`, in the same order.
-    public var events: [Event]
     public var subscription: Subscription
     public var destination: Destination
     /// When the destination's rate limit lets this request start (nil: at once).
     public var startAt: Date?
+    /// The events as stored: parsed on access, by whichever task sends the request.
+    let storedEvents: [RawEvent]
 
-    public init(deliveries: [Delivery], events: [Event], subscription: Subscription, destination: Destination, startAt: Date?) {
+    /// The events of `deliveries`, in the same order.
+    public var events: [Event] { storedEvents.map(Event.init(raw:)) }
+
+    init(deliveries: [Delivery], storedEvents: [RawEvent], subscription: Subscription, destination: Destination, startAt: Date?) {
         self.deliveries = deliveries
-        self.events = events
+        self.storedEvents = storedEvents
         self.subscription = subscription
         self.destination = destination
         self.startAt = startAt

@@ -96,24 +96,6 @@ extension SQLiteStorage {
     // MARK: Dispatching
 
     public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
-        // The writer only reserves and reads; events' JSON is parsed after, off the writer.
-        try await leaseRaw(now: now, leaseSeconds: leaseSeconds, limit: limit).map { leased in
-            DeliveryJob(
-                deliveries: leased.deliveries, events: leased.events.map(Event.init(raw:)), subscription: leased.subscription,
-                destination: leased.destination, startAt: leased.startAt)
-        }
-    }
-
-    /// A leased request with its events still as stored.
-    private struct LeasedRequest: Sendable {
-        var deliveries: [Delivery]
-        var events: [RawEvent]
-        var subscription: Subscription
-        var destination: Destination
-        var startAt: Date?
-    }
-
-    private func leaseRaw(now: Date, leaseSeconds: Double, limit: Int) async throws -> [LeasedRequest] {
         try await writeWithoutSync { db in
             let nowMs = now.milliseconds
             // Due, unleased deliveries of enabled, active destinations; for per-user destinations
@@ -191,7 +173,7 @@ extension SQLiteStorage {
                 rows[row["id"]] = row
             }
             var subscriptions: [String: Subscription] = [:]
-            var jobs: [LeasedRequest] = []
+            var jobs: [DeliveryJob] = []
             for send in plan.sends {
                 let sendRows = send.deliveryIds.compactMap { rows[$0] }
                 guard let first = sendRows.first, let destination = destinations[send.destinationId] else { continue }
@@ -201,9 +183,10 @@ extension SQLiteStorage {
                         .flatMap(Subscription.init(row:))
                 }
                 guard let subscription = subscriptions[subscriptionId] else { continue }
+                // Events' JSON is parsed later, by the task that sends them, not on the writer.
                 jobs.append(
-                    LeasedRequest(
-                        deliveries: sendRows.map(Delivery.init(row:)), events: sendRows.map { RawEvent(row: $0, prefix: "e_") },
+                    DeliveryJob(
+                        deliveries: sendRows.map(Delivery.init(row:)), storedEvents: sendRows.map { RawEvent(row: $0, prefix: "e_") },
                         subscription: subscription, destination: destination, startAt: send.startAt))
             }
             return jobs
