@@ -11,7 +11,7 @@ import SwitchboardStorage
 public struct Dispatcher: Service {
     public struct Settings: Sendable {
         /// Requests in flight at once, over all destinations.
-        public var concurrency = 64
+        public var concurrency = 128
         /// How long a leased delivery stays reserved for this process.
         public var leaseSeconds = 15.0
         /// How often to look for due work when nothing wakes the dispatcher.
