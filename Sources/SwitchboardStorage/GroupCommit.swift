@@ -1,3 +1,5 @@
+import SwitchboardCore
+
 /// Gathers writes from concurrent callers into one transaction: while one commit is being
 /// written, the callers that arrive wait together for the next. Each caller returns only
 /// after the transaction holding its items is durable.
@@ -56,13 +58,5 @@ public actor GroupCommitter<Item: Sendable> {
     }
 }
 
-import SwitchboardCore
-
 /// Events from concurrent ingest requests, stored together.
 public typealias EventGroupCommitter = GroupCommitter<Event>
-
-extension GroupCommitter where Item == Event {
-    public init(storage: any Storage, maximumEventsPerCommit: Int = 20_000) {
-        self.init(maximumItemsPerCommit: maximumEventsPerCommit) { events in try await storage.insertEvents(events) }
-    }
-}

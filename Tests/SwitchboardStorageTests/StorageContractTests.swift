@@ -171,7 +171,7 @@ import Testing
         try await withStorage(backend) { storage in
             let root = try await workspace(storage)
             let web = try await source(storage, in: root)
-            let committer = EventGroupCommitter(storage: storage, maximumEventsPerCommit: 50)
+            let committer = EventGroupCommitter(maximumItemsPerCommit: 50) { events in try await storage.insertEvents(events) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for caller in 0..<40 {
                     let batch = (0..<10).map { event(web, messageId: "c\(caller)-\($0)") }

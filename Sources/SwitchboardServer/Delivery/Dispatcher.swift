@@ -84,9 +84,6 @@ public struct Dispatcher: Service {
         }
     }
 
-    /// Wakes the dispatcher now: new work was committed.
-    func signal() { wake.signal() }
-
     /// Waits for the request's rate-limit slot: the one storage reserved (spacing across nodes),
     /// then spacing from this process's actual starts, so a late start never bunches the next.
     func waitForSlot(_ job: DeliveryJob) async {
