@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure core: event model, ids, validation, roles. No I/O.
@@ -34,12 +35,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Storage protocol and its SQLite implementation.
+        // Storage protocol and its SQLite and PostgreSQL implementations.
         .target(
             name: "SwitchboardStorage",
             dependencies: [
                 "SwitchboardCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -81,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardStorageTests",
-            dependencies: ["SwitchboardCore", "SwitchboardStorage"],
+            dependencies: ["SwitchboardCore", "SwitchboardStorage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -95,6 +97,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

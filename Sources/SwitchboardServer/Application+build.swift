@@ -13,7 +13,7 @@ public func buildApplication(
     now: @escaping @Sendable () -> Date = Date.init,
     announce: @escaping @Sendable (String) -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let storage = try storage ?? SQLiteStorage(path: settings.database)
+    let storage = try storage ?? openStorage(settings.database, logger: logger)
     try await storage.migrate()
     let identifiers = IdentifierGenerator(now: now)
     if let key = try await Bootstrap.run(storage: storage, adminKey: settings.adminKey, identifiers: identifiers, now: now()) {

@@ -27,6 +27,8 @@ public protocol Storage: DeliveryStorage {
     func migrate() async throws
     /// Succeeds when the database answers.
     func ping() async throws
+    /// Lets go of the database's connections (tests; a server keeps them until it exits).
+    func close()
 
     func createWorkspace(_ workspace: Workspace) async throws
     func workspace(id: String) async throws -> Workspace?
@@ -57,12 +59,25 @@ public protocol Storage: DeliveryStorage {
     func event(id: String, workspaceId: String) async throws -> Event?
     /// Newest first.
     func listEvents(workspaceId: String, filter: EventFilter, page: PageRequest) async throws -> Page<Event>
+
+    // Several processes on one database.
+
+    /// Calls `wake` whenever any process adds due work, until the task is cancelled. Storage
+    /// that only one process uses returns at once: its own wake signal is enough.
+    func watchForWork(_ wake: @escaping @Sendable () -> Void) async throws
+    /// Runs `job` unless it is already running, in this process or any other sharing the
+    /// database; returns false when it was skipped. For schedules that must run once.
+    func runExclusively(_ name: String, _ job: @Sendable () async throws -> Void) async throws -> Bool
 }
 
 /// A storage failure a caller can act on.
 public enum StorageError: Error, Equatable, Sendable {
     /// A uniqueness or reference rule of the schema refused the write.
     case conflict(String)
+    /// `--database` looked like a PostgreSQL URL but is not one Switchboard can use.
+    case invalidDatabaseURL
+    /// The lock an exclusive job takes could not be opened.
+    case lockUnavailable(String)
 }
 
 /// A catalogue entry.
@@ -169,4 +184,6 @@ public protocol DeliveryStorage: Sendable {
     /// Records attempts and moves their deliveries on, in one transaction. A destination whose
     /// attempts have all failed for `disableAfter` is disabled and `Destination Disabled` emitted.
     func recordAttempts(_ records: [AttemptRecord], now: Date, disableAfter: TimeInterval) async throws
+    /// Gives leased deliveries back unsent (a missed rate-limit slot): due again at once.
+    func releaseLeases(deliveryIds: [String]) async throws
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SwitchboardCore
 import SwitchboardServer
 import SwitchboardStorage
@@ -12,7 +13,7 @@ struct KeysCommand: AsyncParsableCommand {
     /// The migrated storage and the workspace a command acts on (the root one by default).
     static func open(_ common: CommonOptions, workspace: String?) async throws -> (any Storage, Workspace) {
         let settings = try await SettingsReader(common: common)
-        let storage = try SQLiteStorage(path: settings.database)
+        let storage = try openStorage(settings.database, logger: Logger(label: "switchboard"))
         try await storage.migrate()
         if let workspace {
             guard let found = try await storage.workspace(id: workspace) else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import SwitchboardStorage
 
 struct MigrateCommand: AsyncParsableCommand {
@@ -9,7 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await SettingsReader(common: common)
-        try await SQLiteStorage(path: settings.database).migrate()
-        Console.announce("Database \(settings.database) is up to date.")
+        try await openStorage(settings.database, logger: Logger(label: "switchboard")).migrate()
+        Console.announce("The database is up to date.")
     }
 }

@@ -6,7 +6,7 @@ import SystemPackage
 
 /// Options every command shares: where the database is and where a config file is.
 struct CommonOptions: ParsableArguments {
-    @Option(help: "SQLite database file (env SWITCHBOARD_DATABASE; default ./switchboard.sqlite).")
+    @Option(help: "SQLite database file, or postgres://user:password@host:port/database (env SWITCHBOARD_DATABASE or SWITCHBOARD_DATABASE_URL; default ./switchboard.sqlite).")
     var database: String?
 
     @Option(help: "JSON config file with the same settings as keys, e.g. {\"port\": 8080} (env SWITCHBOARD_CONFIG).")
@@ -19,7 +19,7 @@ struct SettingsReader {
 
     init(common: CommonOptions, flags: [AbsoluteConfigKey: ConfigValue] = [:]) async throws {
         var flags = flags
-        if let database = common.database { flags["database"] = .init(.string(database), isSecret: false) }
+        if let database = common.database { flags["database"] = .init(.string(database), isSecret: true) }
         let environment = EnvironmentVariablesProvider().prefixKeys(with: "switchboard")
         var providers: [any ConfigProvider] = [InMemoryProvider(name: "flags", values: flags), environment]
         let environmentReader = ConfigReader(provider: environment)
@@ -30,7 +30,8 @@ struct SettingsReader {
     }
 
     var database: String {
-        reader.string(forKey: "database") ?? reader.string(forKey: "databaseUrl") ?? ServerSettings().database
+        // A PostgreSQL URL can hold a password: read as a secret, never logged.
+        reader.string(forKey: "database", isSecret: true) ?? reader.string(forKey: "databaseUrl", isSecret: true) ?? ServerSettings().database
     }
 
     func serverSettings() -> ServerSettings {

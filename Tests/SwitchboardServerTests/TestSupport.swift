@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import SwitchboardCore
 import SwitchboardServer
 import SwitchboardStorage
@@ -43,10 +44,23 @@ func withSwitchboard(
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     // Tests never resolve names: private destinations are allowed unless a test says otherwise.
-    var settings = ServerSettings(database: directory.database, adminKey: adminKey, allowPrivateDestinations: true)
+    var settings = ServerSettings(database: TestDatabase.serverDatabase ?? directory.database, adminKey: adminKey, allowPrivateDestinations: true)
     configure(&settings)
-    let app = try await buildApplication(settings: settings)
+    let storage = try openStorage(settings.database, logger: Logger(label: "test"))
+    defer { storage.close() }
+    let app = try await buildApplication(settings: settings, storage: storage)
     try await app.test(.router, test)
+}
+
+enum TestDatabase {
+    /// With SWITCHBOARD_TEST_SERVER_BACKEND=postgres (and SWITCHBOARD_TEST_POSTGRES_URL), in-process
+    /// servers run on PostgreSQL, each in a schema of its own; by default on a SQLite file.
+    static var serverDatabase: String? {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["SWITCHBOARD_TEST_SERVER_BACKEND"] == "postgres", let url = environment["SWITCHBOARD_TEST_POSTGRES_URL"] else { return nil }
+        let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        return url + (url.contains("?") ? "&" : "?") + "schema=" + schema
+    }
 }
 
 extension TestClientProtocol {

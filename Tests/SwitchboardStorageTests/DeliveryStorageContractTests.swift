@@ -81,6 +81,20 @@ import Testing
     }
 
     @Test(arguments: StorageBackend.allCases)
+    func releasedLeasesAreDueAgainAtOnce(backend: StorageBackend) async throws {
+        try await withStorage(backend) { storage in
+            let (source, _, _) = try await setUp(storage)
+            try await storage.insertEvents([event(source, name: "A")])
+            let leased = try await storage.leaseDeliveries(now: now, leaseSeconds: 30, limit: 10)
+            #expect(leased.count == 1)
+            try await storage.releaseLeases(deliveryIds: leased.map(\.deliveries[0].id))
+            let again = try await storage.leaseDeliveries(now: now, leaseSeconds: 30, limit: 10)
+            #expect(again.map(\.deliveries[0].id) == leased.map(\.deliveries[0].id))
+            #expect(again.first?.deliveries[0].attemptCount == 0)
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
     func attemptsMoveDeliveriesOn(backend: StorageBackend) async throws {
         try await withStorage(backend) { storage in
             let (source, destination, _) = try await setUp(storage)

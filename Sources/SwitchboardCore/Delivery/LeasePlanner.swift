@@ -92,9 +92,19 @@ public enum LeasePlanner {
         return Plan(sends: sends, nextSendAt: nextSendAt)
     }
 
-    /// Time between starts for `perSecond`: 1.1/n, so that even a request starting up to 0.1 s
-    /// late (a busy scheduler, a slow connect) leaves no one-second window with n + 1.
+    /// Time between starts for `perSecond`: 1.1/n, so that starts up to 0.1 s off their slots
+    /// (a busy node, a slow connect, the receiver's own delays) leave no one-second window with n + 1.
     public static func spacing(perSecond: Int) -> TimeInterval {
         1.1 / Double(max(perSecond, 1))
+    }
+
+    /// How late a rate-limited request may start after its slot: half of the 0.1 s slack, the
+    /// other half left for the network and the receiver.
+    public static let startTolerance: TimeInterval = 0.05
+
+    /// True when a rate-limited request missed its slot: it must not start, or it could bunch
+    /// with the next slots, which other nodes may hold. Its deliveries are leased again later.
+    public static func missedSlot(startAt: Date, now: Date) -> Bool {
+        now.timeIntervalSince(startAt) > startTolerance
     }
 }

@@ -29,7 +29,6 @@ public struct Dispatcher: Service {
     let random: @Sendable () -> Double
     let wake: WakeSignal
     let logger: Logger
-    private let pacer = Pacer()
     private let attempts: GroupCommitter<AttemptRecord>
 
     init(
@@ -49,6 +48,29 @@ public struct Dispatcher: Service {
     }
 
     public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await watchForWork() }
+            await dispatch()
+            group.cancelAll()
+        }
+    }
+
+    /// Wakes the loop when another process sharing the database adds work (PostgreSQL's
+    /// NOTIFY); a dropped listening connection is opened again.
+    private func watchForWork() async {
+        while !Task.isCancelled {
+            do {
+                try await storage.watchForWork { wake.signal() }
+            } catch {
+                if !Task.isCancelled {
+                    logger.warning("listening for new work failed", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
+                }
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    private func dispatch() async {
         let inFlight = Counter()
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
@@ -70,7 +92,11 @@ public struct Dispatcher: Service {
                         started += 1
                     }
                     group.addTask {
-                        await waitForSlot(job)
+                        guard await waitForSlot(job) else {
+                            if !waits { inFlight.add(-1) }
+                            wake.signal()
+                            return
+                        }
                         if waits { inFlight.add(1) }
                         await deliver(job)
                         inFlight.add(-1)
@@ -84,13 +110,21 @@ public struct Dispatcher: Service {
         }
     }
 
-    /// Waits for the request's rate-limit slot: the one storage reserved (spacing across nodes),
-    /// then spacing from this process's actual starts, so a late start never bunches the next.
-    func waitForSlot(_ job: DeliveryJob) async {
-        guard let startAt = job.startAt, let perSecond = job.destination.rateLimitPerSecond else { return }
+    /// Waits for the request's rate-limit slot, which storage reserved for it among every
+    /// node's; false when the slot was missed by more than the tolerance: the deliveries are
+    /// handed back, to be leased again with a new slot.
+    func waitForSlot(_ job: DeliveryJob) async -> Bool {
+        guard let startAt = job.startAt else { return true }
         let wait = startAt.timeIntervalSince(now())
         if wait > 0 { try? await Task.sleep(for: .microseconds(Int64((wait * 1_000_000).rounded(.up)))) }
-        await pacer.start(job.destination.id, spacing: LeasePlanner.spacing(perSecond: perSecond))
+        guard LeasePlanner.missedSlot(startAt: startAt, now: now()) else { return true }
+        do {
+            try await storage.releaseLeases(deliveryIds: job.deliveries.map(\.id))
+        } catch {
+            // The lease expires instead: later, but nothing is lost.
+            logger.error("releasing a missed slot failed", metadata: ["delivery": "\(job.deliveries[0].id)"])
+        }
+        return false
     }
 
     /// One attempt at one request (a delivery or a batch), recorded for each delivery in it.
@@ -121,25 +155,6 @@ public struct Dispatcher: Service {
         } catch {
             // The lease expires and the delivery is attempted again: at least once, never lost.
             logger.error("recording an attempt failed", metadata: ["delivery": "\(job.deliveries[0].id)"])
-        }
-    }
-}
-
-/// Spaces the actual starts of requests to one destination by at least `spacing`.
-actor Pacer {
-    private var lastStart: [String: ContinuousClock.Instant] = [:]
-
-    /// Returns when a request to the destination may start, and counts it as started.
-    func start(_ destinationId: String, spacing: TimeInterval) async {
-        let gap = Duration.microseconds(Int64(spacing * 1_000_000))
-        while true {
-            let now = ContinuousClock.now
-            guard let last = lastStart[destinationId], now < last + gap else {
-                lastStart[destinationId] = now
-                return
-            }
-            try? await Task.sleep(until: last + gap, clock: .continuous)
-            if Task.isCancelled { return }
         }
     }
 }

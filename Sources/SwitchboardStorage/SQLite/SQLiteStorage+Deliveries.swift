@@ -200,7 +200,6 @@ extension SQLiteStorage {
     public func recordAttempts(_ records: [AttemptRecord], now: Date, disableAfter: TimeInterval) async throws {
         guard !records.isEmpty else { return }
         try await writeWithoutSync { db in
-            var outcomes: [String: (succeeded: Bool, gone: Bool, failedAt: Date)] = [:]
             for record in records {
                 let attempt = record.attempt
                 try db.cachedStatement(
@@ -212,42 +211,40 @@ extension SQLiteStorage {
                     record.deliveryId, attempt.number, attempt.at.milliseconds, attempt.durationMs, attempt.responseStatus,
                     attempt.responseBody, attempt.error?.rawValue,
                 ])
-                let (status, next): (DeliveryStatus, Int64?) =
-                    switch record.decision {
-                    case .succeeded: (.succeeded, nil)
-                    case .retry(let at): (.pending, at.milliseconds)
-                    case .failed, .failedAndDisableDestination: (.failed, nil)
-                    }
+                let (status, next) = record.nextState
                 try db.cachedStatement(
                     sql: """
                         UPDATE deliveries SET status = ?, attempt_count = ?, next_attempt_at = ?, lease_until = NULL, lease_group = NULL,
                             updated_at = ?
                         WHERE id = ?
                         """
-                ).execute(arguments: [status.rawValue, attempt.number, next, now.milliseconds, record.deliveryId])
-                let destinationId = record.destinationId
-                var outcome = outcomes[destinationId] ?? (false, false, attempt.at)
-                outcome.succeeded = outcome.succeeded || record.decision == .succeeded
-                outcome.gone = outcome.gone || record.decision == .failedAndDisableDestination
-                outcome.failedAt = min(outcome.failedAt, attempt.at)
-                outcomes[destinationId] = outcome
+                ).execute(arguments: [status.rawValue, attempt.number, next?.milliseconds, now.milliseconds, record.deliveryId])
             }
-            for (destinationId, outcome) in outcomes {
+            for (destinationId, outcome) in DestinationOutcome.summarize(records) {
                 if outcome.gone {
-                    try disable(db, destinationId: destinationId, reason: "the destination answered 410 Gone", now: now)
+                    try disable(db, destinationId: destinationId, reason: DestinationOutcome.goneReason, now: now)
                 } else if outcome.succeeded {
                     try db.execute(
                         sql: "UPDATE destinations SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL", arguments: [destinationId])
                 } else {
                     try db.execute(
                         sql: "UPDATE destinations SET failing_since = COALESCE(failing_since, ?) WHERE id = ?",
-                        arguments: [outcome.failedAt.milliseconds, destinationId])
+                        arguments: [outcome.firstFailureAt.milliseconds, destinationId])
                     let failingSince = try Int64.fetchOne(db, sql: "SELECT failing_since FROM destinations WHERE id = ?", arguments: [destinationId])
                     if let failingSince, now.timeIntervalSince(Date(milliseconds: failingSince)) >= disableAfter {
-                        try disable(db, destinationId: destinationId, reason: "every attempt failed for \(Int(disableAfter)) seconds", now: now)
+                        try disable(db, destinationId: destinationId, reason: DestinationOutcome.failingReason(disableAfter), now: now)
                     }
                 }
             }
+        }
+    }
+
+    public func releaseLeases(deliveryIds: [String]) async throws {
+        guard !deliveryIds.isEmpty else { return }
+        try await writeWithoutSync { db in
+            try db.execute(
+                sql: "UPDATE deliveries SET lease_until = NULL, lease_group = NULL WHERE status = 'pending' AND id IN (\(Self.placeholders(deliveryIds.count)))",
+                arguments: StatementArguments(deliveryIds))
         }
     }
 
@@ -262,102 +259,5 @@ extension SQLiteStorage {
         let event = SystemEvents.destinationDisabled(destination, reason: reason, at: now, id: identifiers.make(.event))
         var subscriptions: [String: [Subscription]] = [:]
         if try insertEvent(db, event) { try routeEvent(db, event, cache: &subscriptions) }
-    }
-}
-
-extension Destination {
-    init(row: Row) {
-        func json(_ column: String) -> JSONValue? {
-            let text: String? = row[column]
-            return text.flatMap { try? JSONCoding.parse(Array($0.utf8), maximumDepth: .max) }
-        }
-        let batching = json("batching")
-        self.init(
-            id: row["id"], workspaceId: row["workspace_id"], name: row["name"], url: row["url"],
-            method: HTTPMethodName(rawValue: row["method"]) ?? .post,
-            headers: (json("headers")?.objectValue ?? [:]).compactMapValues(\.stringValue),
-            signing: SigningScheme(rawValue: row["signing"]) ?? .standardWebhooks, secret: row["secret"],
-            previousSecret: row["previous_secret"], previousSecretExpiresAt: (row["previous_secret_expires_at"] as Int64?).map(Date.init(milliseconds:)),
-            timeoutMs: row["timeout_ms"],
-            retrySchedule: (json("retry_schedule")?.arrayValue ?? []).compactMap { $0.numberValue.map { Int($0) } },
-            rateLimitPerSecond: row["rate_limit_per_second"], maxConcurrency: row["max_concurrency"],
-            batching: batching.flatMap { value in
-                guard let size = value["maxSize"]?.numberValue, let wait = value["maxWaitMs"]?.numberValue else { return nil }
-                return Batching(maxSize: Int(size), maxWaitMs: Int(wait))
-            },
-            ordering: Ordering(rawValue: row["ordering"]) ?? .none, activeFrom: (row["active_from"] as Int64?).map(Date.init(milliseconds:)),
-            enabled: row["enabled"], disabledReason: row["disabled_reason"], createdAt: Date(milliseconds: row["created_at"]),
-            updatedAt: Date(milliseconds: row["updated_at"]))
-    }
-}
-
-extension Subscription {
-    /// Nil only if a stored condition or mapping no longer parses (never written so).
-    init?(row: Row) {
-        func json(_ column: String) -> JSONValue? {
-            let text: String? = row[column]
-            return text.flatMap { try? JSONCoding.parse(Array($0.utf8), maximumDepth: .max) }
-        }
-        let parsedCondition: Condition?
-        let parsedMapping: Mapping?
-        do {
-            parsedCondition = try json("condition").map { value throws(ValidationError) in try Condition(json: value) }
-            parsedMapping = try json("mapping").map { value throws(ValidationError) in try Mapping(json: value) }
-        } catch {
-            return nil
-        }
-        self.init(
-            id: row["id"], workspaceId: row["workspace_id"], destinationId: row["destination_id"], name: row["name"],
-            eventNames: (json("event_names")?.arrayValue ?? []).compactMap(\.stringValue), condition: parsedCondition,
-            mapping: parsedMapping, format: BodyFormat(rawValue: row["format"]) ?? .event, enabled: row["enabled"],
-            createdAt: Date(milliseconds: row["created_at"]), updatedAt: Date(milliseconds: row["updated_at"]))
-    }
-}
-
-/// An event's columns as stored, its message still JSON text.
-struct RawEvent: Sendable {
-    var id, workspaceId, sourceId, messageId, type, name: String
-    var userId, anonymousId: String?
-    var receivedAt: Int64
-    var message: String
-
-    init(row: Row, prefix: String) {
-        id = row[prefix + "id"]
-        workspaceId = row[prefix + "workspace_id"]
-        sourceId = row[prefix + "source_id"]
-        messageId = row[prefix + "message_id"]
-        type = row[prefix + "type"]
-        name = row[prefix + "name"]
-        userId = row[prefix + "user_id"]
-        anonymousId = row[prefix + "anonymous_id"]
-        receivedAt = row[prefix + "received_at"]
-        message = row[prefix + "message"]
-    }
-}
-
-extension Event {
-    init(raw: RawEvent) {
-        self.init(
-            id: raw.id, workspaceId: raw.workspaceId, sourceId: raw.sourceId, type: EventType(rawValue: raw.type) ?? .track, name: raw.name,
-            messageId: raw.messageId, userId: raw.userId, anonymousId: raw.anonymousId, receivedAt: Date(milliseconds: raw.receivedAt),
-            message: (try? JSONCoding.parse(Array(raw.message.utf8), maximumDepth: .max))?.objectValue ?? [:])
-    }
-}
-
-extension Delivery {
-    init(row: Row) {
-        self.init(
-            id: row["id"], workspaceId: row["workspace_id"], eventId: row["event_id"], subscriptionId: row["subscription_id"],
-            destinationId: row["destination_id"], status: DeliveryStatus(rawValue: row["status"]) ?? .pending,
-            attemptCount: row["attempt_count"], nextAttemptAt: (row["next_attempt_at"] as Int64?).map(Date.init(milliseconds:)),
-            createdAt: Date(milliseconds: row["created_at"]))
-    }
-}
-
-extension Attempt {
-    init(row: Row) {
-        self.init(
-            number: row["number"], at: Date(milliseconds: row["at"]), durationMs: row["duration_ms"], responseStatus: row["response_status"],
-            responseBody: row["response_body"], error: (row["error"] as String?).flatMap(DeliveryErrorKind.init(rawValue:)))
     }
 }

@@ -15,12 +15,8 @@ extension SQLiteStorage {
 
     public func listEventTypes(workspaceId: String) async throws -> [EventTypeRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM event_types WHERE workspace_id = ? ORDER BY name", arguments: [workspaceId]).map { row in
-                let schema: String? = row["schema"]
-                return EventTypeRecord(
-                    workspaceId: row["workspace_id"], name: row["name"], description: row["description"],
-                    schema: schema.flatMap { try? JSONCoding.parse(Array($0.utf8), maximumDepth: .max) }, createdAt: Date(milliseconds: row["created_at"]))
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM event_types WHERE workspace_id = ? ORDER BY name", arguments: [workspaceId])
+                .map { EventTypeRecord(row: $0) }
         }
     }
 
@@ -50,7 +46,7 @@ extension SQLiteStorage {
                         ordering, active_from, enabled, disabled_reason, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: StatementArguments([destination.id, destination.workspaceId]) + Self.columns(destination))
+                arguments: StatementArguments([destination.id, destination.workspaceId]) + StatementArguments(destination.columnValues))
         }
     }
 
@@ -85,7 +81,7 @@ extension SQLiteStorage {
                         created_at = ?, updated_at = ?
                     WHERE id = ? AND workspace_id = ?
                     """,
-                arguments: Self.columns(destination) + [destination.id, destination.workspaceId])
+                arguments: StatementArguments(destination.columnValues) + [destination.id, destination.workspaceId])
             return db.changesCount > 0
         }
     }
@@ -97,20 +93,6 @@ extension SQLiteStorage {
         }
     }
 
-    /// The columns after `id, workspace_id`, in table order.
-    private static func columns(_ destination: Destination) -> StatementArguments {
-        let batching = destination.batching.map { JSONCoding.string(["maxSize": .int(Int64($0.maxSize)), "maxWaitMs": .int(Int64($0.maxWaitMs))]) }
-        let headers = JSONCoding.string(.object(destination.headers.mapValues(JSONValue.string)))
-        let schedule = JSONCoding.string(.array(destination.retrySchedule.map { .int(Int64($0)) }))
-        return [
-            destination.name, destination.url, destination.method.rawValue, headers, destination.signing.rawValue, destination.secret,
-            destination.previousSecret, destination.previousSecretExpiresAt?.milliseconds, destination.timeoutMs, schedule,
-            destination.rateLimitPerSecond, destination.maxConcurrency, batching, destination.ordering.rawValue,
-            destination.activeFrom?.milliseconds, destination.enabled, destination.disabledReason, destination.createdAt.milliseconds,
-            destination.updatedAt.milliseconds,
-        ]
-    }
-
     // MARK: Subscriptions
 
     public func createSubscription(_ subscription: Subscription) async throws {
@@ -120,7 +102,7 @@ extension SQLiteStorage {
                     INSERT INTO subscriptions (destination_id, name, event_names, condition, mapping, format, enabled, updated_at, created_at, id, workspace_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: Self.columns(subscription) + [subscription.createdAt.milliseconds, subscription.id, subscription.workspaceId])
+                arguments: StatementArguments(subscription.columnValues) + [subscription.createdAt.milliseconds, subscription.id, subscription.workspaceId])
             try Self.writeRoutes(db, subscription)
         }
     }
@@ -150,21 +132,12 @@ extension SQLiteStorage {
                         enabled = ?, updated_at = ?
                     WHERE id = ? AND workspace_id = ?
                     """,
-                arguments: Self.columns(subscription) + [subscription.id, subscription.workspaceId])
+                arguments: StatementArguments(subscription.columnValues) + [subscription.id, subscription.workspaceId])
             guard db.changesCount > 0 else { return false }
             try db.execute(sql: "DELETE FROM subscription_routes WHERE subscription_id = ?", arguments: [subscription.id])
             try Self.writeRoutes(db, subscription)
             return true
         }
-    }
-
-    /// The changeable columns, from `destination_id` to `updated_at`.
-    private static func columns(_ subscription: Subscription) -> StatementArguments {
-        [
-            subscription.destinationId, subscription.name, JSONCoding.string(.array(subscription.eventNames.map(JSONValue.string))),
-            subscription.condition.map { JSONCoding.string($0.json) }, subscription.mapping.map { JSONCoding.string($0.json) },
-            subscription.format.rawValue, subscription.enabled, subscription.updatedAt.milliseconds,
-        ]
     }
 
     public func deleteSubscription(id: String, workspaceId: String) async throws -> Bool {

@@ -7,6 +7,8 @@ import SwitchboardCore
 public struct SQLiteStorage: Storage {
     let pool: DatabasePool
     let identifiers = IdentifierGenerator()
+    /// The database file: exclusive jobs lock files beside it.
+    let path: String
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -19,6 +21,7 @@ public struct SQLiteStorage: Storage {
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
     }
 
     public func migrate() async throws {
@@ -203,10 +206,7 @@ public struct SQLiteStorage: Storage {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source_id, message_id) DO NOTHING
                 """
-        ).execute(arguments: [
-            event.id, event.workspaceId, event.sourceId, event.messageId, event.type.rawValue, event.name,
-            event.userId, event.anonymousId, event.receivedAt.milliseconds, JSONCoding.string(.object(event.message)),
-        ])
+        ).execute(arguments: StatementArguments(event.columnValues))
         return db.changesCount > 0
     }
 
@@ -278,47 +278,20 @@ public struct SQLiteStorage: Storage {
     }
 }
 
-extension Date {
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
-
-    init(milliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
+extension Row: StoredRow {
+    func text(_ column: String) -> String? { self[column] }
+    func integer(_ column: String) -> Int64? { self[column] }
+    func flag(_ column: String) -> Bool { self[column] ?? false }
 }
 
-extension Workspace {
-    init(row: Row) {
-        self.init(
-            id: row["id"], name: row["name"], parentId: row["parent_id"],
-            createdAt: Date(milliseconds: row["created_at"])
-        )
-    }
-}
-
-extension APIKey {
-    init(row: Row) {
-        self.init(
-            id: row["id"], name: row["name"], role: Role(rawValue: row["role"]) ?? .viewer,
-            workspaceId: row["workspace_id"], keyHash: row["key_hash"], createdAt: Date(milliseconds: row["created_at"])
-        )
-    }
-}
-
-extension Source {
-    init(row: Row) {
-        let verification: String? = row["verification"]
-        self.init(
-            id: row["id"], workspaceId: row["workspace_id"], name: row["name"],
-            type: SourceType(rawValue: row["type"]) ?? .webhook,
-            verification: verification.flatMap { try? JSONCoding.parse(Array($0.utf8), maximumDepth: .max) },
-            eventNamePrefix: row["event_name_prefix"], writeKey: row["write_key"],
-            createdAt: Date(milliseconds: row["created_at"]), updatedAt: Date(milliseconds: row["updated_at"])
-        )
-    }
-}
-
-extension Event {
-    init(row: Row) {
-        self.init(raw: RawEvent(row: row, prefix: ""))
+extension StatementArguments {
+    init(_ values: [ColumnValue]) {
+        self.init(values.map { value -> (any DatabaseValueConvertible)? in
+            switch value {
+            case .text(let text): text
+            case .integer(let integer): integer
+            case .flag(let flag): flag
+            }
+        })
     }
 }

@@ -1,0 +1,159 @@
+/// The PostgreSQL schema: the same tables and columns as SQLite's, one migration per step,
+/// applied in one transaction under an advisory lock so nodes starting together agree.
+enum PostgresSchema {
+    /// Any fixed number: the advisory lock migrations take.
+    static let migrationLock: Int64 = 0x5357_4D49_4752
+
+    static let migrations: [(name: String, sql: String)] = [
+        (
+            "1-foundation",
+            """
+            CREATE TABLE workspaces (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL CHECK (length(name) > 0),
+                parent_id TEXT REFERENCES workspaces(id) ON DELETE RESTRICT,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX workspaces_parent ON workspaces(parent_id, id);
+
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')),
+                key_hash TEXT NOT NULL UNIQUE,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX api_keys_workspace ON api_keys(workspace_id, id);
+
+            CREATE TABLE sources (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                name TEXT NOT NULL CHECK (length(name) > 0),
+                type TEXT NOT NULL CHECK (type IN ('segment', 'webhook', 'openloyalty', 'braze-currents')),
+                verification TEXT,
+                event_name_prefix TEXT,
+                write_key TEXT UNIQUE,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE INDEX sources_workspace ON sources(workspace_id, id);
+
+            -- Events outlive their source: deleting a source keeps what it sent.
+            CREATE TABLE events (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                source_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                name TEXT NOT NULL,
+                user_id TEXT,
+                anonymous_id TEXT,
+                received_at BIGINT NOT NULL,
+                message TEXT NOT NULL,
+                UNIQUE (source_id, message_id)
+            );
+            CREATE INDEX events_workspace ON events(workspace_id, id);
+            CREATE INDEX events_name ON events(workspace_id, name, id);
+            CREATE INDEX events_user ON events(workspace_id, user_id, id);
+
+            CREATE TABLE event_types (
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                name TEXT NOT NULL CHECK (length(name) > 0),
+                description TEXT,
+                schema TEXT,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, name)
+            );
+
+            CREATE TABLE destinations (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                url TEXT NOT NULL,
+                method TEXT NOT NULL CHECK (method IN ('POST', 'PUT', 'PATCH')),
+                headers TEXT NOT NULL,
+                signing TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                previous_secret TEXT,
+                previous_secret_expires_at BIGINT,
+                timeout_ms BIGINT NOT NULL CHECK (timeout_ms > 0),
+                retry_schedule TEXT NOT NULL,
+                rate_limit_per_second BIGINT,
+                max_concurrency BIGINT,
+                batching TEXT,
+                ordering TEXT NOT NULL,
+                active_from BIGINT,
+                enabled BOOLEAN NOT NULL,
+                disabled_reason TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                -- The earliest start the rate limit allows, shared by every node under a row lock.
+                next_send_at BIGINT,
+                failing_since BIGINT
+            );
+            CREATE INDEX destinations_workspace ON destinations(workspace_id, id);
+
+            CREATE TABLE subscriptions (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                destination_id TEXT NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                event_names TEXT NOT NULL,
+                condition TEXT,
+                mapping TEXT,
+                format TEXT NOT NULL,
+                enabled BOOLEAN NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE INDEX subscriptions_workspace ON subscriptions(workspace_id, id);
+            CREATE INDEX subscriptions_destination ON subscriptions(destination_id, id);
+
+            -- Routing index: one row per (subscription, event name), '*' for every event.
+            CREATE TABLE subscription_routes (
+                workspace_id TEXT NOT NULL,
+                event_name TEXT NOT NULL,
+                subscription_id TEXT NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+                PRIMARY KEY (workspace_id, event_name, subscription_id)
+            );
+
+            CREATE TABLE deliveries (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+                subscription_id TEXT NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+                destination_id TEXT NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed', 'cancelled')),
+                attempt_count BIGINT NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT,
+                lease_until BIGINT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                order_key TEXT,
+                lease_group TEXT
+            );
+            -- Due work in (time, id) order straight from the index: no sort of the backlog.
+            CREATE INDEX deliveries_due ON deliveries(next_attempt_at, id) WHERE status = 'pending';
+            CREATE INDEX deliveries_workspace ON deliveries(workspace_id, id);
+            CREATE INDEX deliveries_event ON deliveries(event_id);
+            CREATE INDEX deliveries_destination ON deliveries(destination_id, status, id);
+            CREATE INDEX deliveries_subscription ON deliveries(subscription_id, id);
+            -- Per-user order: the head of each user's queue is the smallest pending id.
+            CREATE INDEX deliveries_user_queue ON deliveries(destination_id, order_key, id) WHERE status = 'pending';
+            CREATE INDEX deliveries_leased ON deliveries(destination_id, lease_until) WHERE status = 'pending' AND lease_until IS NOT NULL;
+
+            CREATE TABLE attempts (
+                delivery_id TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+                number BIGINT NOT NULL,
+                at BIGINT NOT NULL,
+                duration_ms BIGINT NOT NULL,
+                response_status BIGINT,
+                response_body TEXT,
+                error TEXT,
+                PRIMARY KEY (delivery_id, number)
+            );
+            """
+        )
+    ]
+}

@@ -1,0 +1,28 @@
+import PostgresNIO
+
+extension PostgresStorage {
+    /// Listens on the work channel on a connection of its own; every node's ingest notifies it.
+    public func watchForWork(_ wake: @escaping @Sendable () -> Void) async throws {
+        try await client.withConnection { connection in
+            try await connection.listen(on: Self.workChannel) { notifications in
+                for try await _ in notifications { wake() }
+            }
+        }
+    }
+
+    /// A session advisory lock keyed by the job's name, held on one connection while the job runs.
+    public func runExclusively(_ name: String, _ job: @Sendable () async throws -> Void) async throws -> Bool {
+        try await client.withConnection { connection in
+            let locked = try await connection.rows("SELECT pg_try_advisory_lock(hashtext(\(name))) AS locked", logger: logger).first?.flag("locked")
+            guard locked == true else { return false }
+            do {
+                try await job()
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext(\(name)))", logger: logger)
+                throw error
+            }
+            try await connection.query("SELECT pg_advisory_unlock(hashtext(\(name)))", logger: logger)
+            return true
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStorage
+import Testing
+
+/// Several handles on one database stand in for several nodes: what they lease at the same
+/// moment must respect every destination's controls as if one process had leased it all.
+@Suite struct SharedDatabaseContractTests {
+    let ids = IdentifierGenerator()
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// Two migrated handles on one fresh database, closed afterwards.
+    private func withTwoNodes(_ backend: StorageBackend, _ body: (any Storage, any Storage) async throws -> Void) async throws {
+        let database = try backend.makeDatabase()
+        let first = try database.open()
+        let second = try database.open()
+        defer {
+            first.close()
+            second.close()
+            database.cleanUp()
+        }
+        try await first.migrate()
+        try await second.migrate()
+        try await body(first, second)
+    }
+
+    /// A destination configured by `configure` with `count` due deliveries, one per user.
+    private func backlog(_ storage: any Storage, count: Int, configure: (inout Destination) -> Void = { _ in }) async throws {
+        let workspace = Workspace(id: ids.make(.workspace), name: "w", parentId: nil, createdAt: now)
+        try await storage.createWorkspace(workspace)
+        let source = Source(
+            id: ids.make(.source), workspaceId: workspace.id, name: "s", type: .segment, verification: nil, eventNamePrefix: nil,
+            writeKey: Secrets.newWriteKey(), createdAt: now, updatedAt: now)
+        try await storage.createSource(source)
+        var destination = Destination(
+            id: ids.make(.destination), workspaceId: workspace.id, name: "d", url: "https://d.example.com", secret: WebhookSigner.newSecret(),
+            createdAt: now, updatedAt: now)
+        configure(&destination)
+        try await storage.createDestination(destination)
+        try await storage.createSubscription(
+            Subscription(
+                id: ids.make(.subscription), workspaceId: workspace.id, destinationId: destination.id, name: "all", eventNames: ["*"],
+                condition: nil, mapping: nil, createdAt: now, updatedAt: now))
+        let events = (0..<count).map { index in
+            Event(
+                id: ids.make(.event), workspaceId: workspace.id, sourceId: source.id, type: .track, name: "Tick", messageId: "m\(index)",
+                userId: "user-\(index)", anonymousId: nil, receivedAt: now, message: ["event": "Tick"])
+        }
+        try await storage.insertEvents(events)
+    }
+
+    /// Both nodes lease at once, `rounds` times each; returns every request they leased.
+    private func leaseTogether(_ first: any Storage, _ second: any Storage, rounds: Int = 10, limit: Int = 20) async throws -> [DeliveryJob] {
+        try await withThrowingTaskGroup(of: [DeliveryJob].self) { group in
+            for node in [first, second] {
+                group.addTask {
+                    var jobs: [DeliveryJob] = []
+                    for _ in 0..<rounds { jobs += try await node.leaseDeliveries(now: now, leaseSeconds: 60, limit: limit) }
+                    return jobs
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
+    func noDeliveryIsLeasedByTwoNodes(backend: StorageBackend) async throws {
+        try await withTwoNodes(backend) { first, second in
+            try await backlog(first, count: 300)
+            let ids = try await leaseTogether(first, second).flatMap { $0.deliveries.map(\.id) }
+            #expect(ids.count == 300)
+            #expect(Set(ids).count == ids.count)
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
+    func concurrencyCapHoldsAcrossNodes(backend: StorageBackend) async throws {
+        try await withTwoNodes(backend) { first, second in
+            try await backlog(first, count: 50) { $0.maxConcurrency = 3 }
+            #expect(try await leaseTogether(first, second).count == 3)
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
+    func rateLimitSlotsAreSharedAcrossNodes(backend: StorageBackend) async throws {
+        try await withTwoNodes(backend) { first, second in
+            try await backlog(first, count: 50) { $0.rateLimitPerSecond = 10 }
+            let starts = try await leaseTogether(first, second).compactMap(\.startAt).sorted()
+            // One second of slots, 1.1/10 s apart, reserved once between the two nodes.
+            #expect(starts.count == 10)
+            for (earlier, later) in zip(starts, starts.dropFirst()) {
+                #expect(later.timeIntervalSince(earlier) >= LeasePlanner.spacing(perSecond: 10) - 0.001)
+            }
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
+    func anExclusiveJobRunsOnOneNodeAtATime(backend: StorageBackend) async throws {
+        try await withTwoNodes(backend) { first, second in
+            let (started, startedSignal) = AsyncStream<Void>.makeStream()
+            let (release, releaseSignal) = AsyncStream<Void>.makeStream()
+            async let firstRan = first.runExclusively("retention") {
+                startedSignal.yield()
+                for await _ in release { break }
+            }
+            for await _ in started { break }
+            // While it runs, neither node starts it again.
+            let secondRan = try await second.runExclusively("retention") {}
+            let firstRanAgain = try await first.runExclusively("retention") {}
+            #expect(!secondRan && !firstRanAgain)
+            releaseSignal.yield()
+            let ranFirst = try await firstRan
+            #expect(ranFirst)
+            // Once it has finished, the next run goes ahead.
+            let ranLater = try await second.runExclusively("retention") {}
+            #expect(ranLater)
+        }
+    }
+}
