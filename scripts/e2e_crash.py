@@ -5,9 +5,11 @@ Every event the server acknowledged must reach the receiver at least once. Print
 were acknowledged, received, and received more than once; exits 1 if any was lost.
 Usage: scripts/e2e_crash.py [path/to/switchboard]
 """
-import base64, json, os, re, signal, subprocess, sys, tempfile, threading, time, urllib.request
+import base64, json, os, signal, subprocess, sys, tempfile, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from e2e_support import call, start_server
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "switchboard")
 ADMIN = "sbk_e2e_crash_000000000000000000000000000000000"
@@ -30,35 +32,12 @@ class Receiver(BaseHTTPRequestHandler):
         pass
 
 
-def start_server(database):
-    process = subprocess.Popen(
-        [BINARY, "serve", "--port", "0", "--database", database, "--allow-private-destinations", "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, "SWITCHBOARD_ADMIN_KEY": ADMIN}, text=True)
-    deadline = time.time() + 60
-    for line in process.stdout:
-        match = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-        if match:
-            threading.Thread(target=process.stdout.read, daemon=True).start()  # keep draining
-            return process, f"http://127.0.0.1:{match.group(1)}"
-        if time.time() > deadline:
-            break
-    process.kill()
-    sys.exit("the server did not start")
-
-
-def call(base, method, path, body, auth):
-    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method=method,
-                                     headers={"Content-Type": "application/json", "Authorization": auth})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, json.loads(response.read() or b"null")
-
-
 def main():
     workdir = tempfile.mkdtemp(prefix="switchboard-e2e-")
     database = os.path.join(workdir, "db.sqlite")
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    server, base = start_server(database)
+    server, base = start_server(BINARY, database, ADMIN)
     servers = [server]
     try:
         bearer = "Bearer " + ADMIN
@@ -90,7 +69,7 @@ def main():
             server.send_signal(signal.SIGKILL)  # midway: requests and deliveries in flight
             server.wait()
             unsent = [ids for ids, f in zip(batches[:half], futures) if not f.result()]
-        restarted, target["base"] = start_server(database)
+        restarted, target["base"] = start_server(BINARY, database, ADMIN)
         servers.append(restarted)
         for ids in unsent + batches[half:]:
             send(ids)

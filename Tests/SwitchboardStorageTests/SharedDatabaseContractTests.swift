@@ -26,24 +26,10 @@ import Testing
 
     /// A destination configured by `configure` with `count` due deliveries, one per user.
     private func backlog(_ storage: any Storage, count: Int, configure: (inout Destination) -> Void = { _ in }) async throws {
-        let workspace = Workspace(id: ids.make(.workspace), name: "w", parentId: nil, createdAt: now)
-        try await storage.createWorkspace(workspace)
-        let source = Source(
-            id: ids.make(.source), workspaceId: workspace.id, name: "s", type: .segment, verification: nil, eventNamePrefix: nil,
-            writeKey: Secrets.newWriteKey(), createdAt: now, updatedAt: now)
-        try await storage.createSource(source)
-        var destination = Destination(
-            id: ids.make(.destination), workspaceId: workspace.id, name: "d", url: "https://d.example.com", secret: WebhookSigner.newSecret(),
-            createdAt: now, updatedAt: now)
-        configure(&destination)
-        try await storage.createDestination(destination)
-        try await storage.createSubscription(
-            Subscription(
-                id: ids.make(.subscription), workspaceId: workspace.id, destinationId: destination.id, name: "all", eventNames: ["*"],
-                condition: nil, mapping: nil, createdAt: now, updatedAt: now))
+        let (source, _, _) = try await DeliverySetUp.make(storage, ids: ids, now: now, destination: configure)
         let events = (0..<count).map { index in
             Event(
-                id: ids.make(.event), workspaceId: workspace.id, sourceId: source.id, type: .track, name: "Tick", messageId: "m\(index)",
+                id: ids.make(.event), workspaceId: source.workspaceId, sourceId: source.id, type: .track, name: "Tick", messageId: "m\(index)",
                 userId: "user-\(index)", anonymousId: nil, receivedAt: now, message: ["event": "Tick"])
         }
         try await storage.insertEvents(events)

@@ -45,11 +45,27 @@ struct Statement {
         }
     }
 
+    /// Appends `UPDATE table SET c1 = $1::t1, … WHERE id = $n AND workspace_id = $m RETURNING id`.
+    static func update(_ table: String, columns: [String], values: [ColumnValue], types: [String], id: String, workspaceId: String) -> Statement {
+        var statement = Statement("UPDATE \(table) SET ")
+        for (index, value) in values.enumerated() {
+            statement.add((index == 0 ? "" : ", ") + columns[index] + " = ")
+            statement.bind(value, as: types[index])
+        }
+        statement.add(" WHERE id = ")
+        statement.bind(.text(id))
+        statement.add(" AND workspace_id = ")
+        statement.bind(.text(workspaceId))
+        statement.add(" RETURNING id")
+        return statement
+    }
+
     var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
 }
 
 extension PostgresConnection {
     /// Runs a statement and returns its rows, ready to read by column name.
+    @discardableResult
     func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
         do {
             return try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
@@ -59,6 +75,7 @@ extension PostgresConnection {
         }
     }
 
+    @discardableResult
     func rows(_ statement: Statement, logger: Logger) async throws -> [PostgresRandomAccessRow] {
         try await rows(statement.query, logger: logger)
     }

@@ -30,7 +30,7 @@ extension PostgresStorage {
                 """)
             statement.values(Array(chunk), types: ["text", "text", "text", "text", "text", "bigint", "bigint", "bigint", "text"])
             statement.add(") AS v")
-            _ = try await connection.rows(statement, logger: logger)
+            try await connection.rows(statement, logger: logger)
         }
         try await connection.query("SELECT pg_notify(\(Self.workChannel), '')", logger: logger)
     }
@@ -223,7 +223,7 @@ extension PostgresStorage {
                      ON CONFLICT (delivery_id, number) DO UPDATE SET at = excluded.at, duration_ms = excluded.duration_ms,
                         response_status = excluded.response_status, response_body = excluded.response_body, error = excluded.error
                     """)
-                _ = try await connection.rows(attempts, logger: logger)
+                try await connection.rows(attempts, logger: logger)
 
                 var deliveries = Statement(
                     """
@@ -237,7 +237,7 @@ extension PostgresStorage {
                         return [.text(record.deliveryId), .text(status.rawValue), .int(record.attempt.number), .date(next), .date(now)]
                     }, types: ["text", "text", "bigint", "bigint", "bigint"])
                 deliveries.add(") AS v(id, status, attempt_count, next_attempt_at, updated_at) WHERE d.id = v.id")
-                _ = try await connection.rows(deliveries, logger: logger)
+                try await connection.rows(deliveries, logger: logger)
             }
             // In id order, as leases lock them, so two nodes never wait on each other in a cycle.
             for (destinationId, outcome) in DestinationOutcome.summarize(records).sorted(by: { $0.key < $1.key }) {
@@ -263,10 +263,7 @@ extension PostgresStorage {
 
     public func releaseLeases(deliveryIds: [String]) async throws {
         guard !deliveryIds.isEmpty else { return }
-        try await transaction(durable: false) { connection in
-            try await connection.query(
-                "UPDATE deliveries SET lease_until = NULL, lease_group = NULL WHERE status = 'pending' AND id = ANY(\(deliveryIds))", logger: logger)
-        }
+        try await rows("UPDATE deliveries SET lease_until = NULL, lease_group = NULL WHERE status = 'pending' AND id = ANY(\(deliveryIds))")
     }
 
     /// Disables a destination (its pending deliveries wait) and emits `Destination Disabled`.

@@ -10,7 +10,7 @@ extension PostgresStorage {
         statement.values(
             OpenLoyaltyNames.presetEventTypes.map { [.text(workspaceId), .text($0), .date(date)] }, types: ["text", "text", "bigint"])
         statement.add(" ON CONFLICT DO NOTHING")
-        _ = try await connection.rows(statement, logger: logger)
+        try await connection.rows(statement, logger: logger)
     }
 
     public func listEventTypes(workspaceId: String) async throws -> [EventTypeRecord] {
@@ -19,7 +19,7 @@ extension PostgresStorage {
 
     public func createEventType(_ type: EventTypeRecord) async throws {
         let schema = type.schema.map(JSONCoding.string)
-        _ = try await rows(
+        try await rows(
             """
             INSERT INTO event_types (workspace_id, name, description, schema, created_at)
             VALUES (\(type.workspaceId), \(type.name), \(type.description), \(schema), \(type.createdAt.milliseconds))
@@ -38,15 +38,17 @@ extension PostgresStorage {
         "boolean", "text", "bigint", "bigint",
     ]
 
+    /// The columns of `Destination.columnValues`.
+    private static let destinationColumns = [
+        "name", "url", "method", "headers", "signing", "secret", "previous_secret", "previous_secret_expires_at", "timeout_ms",
+        "retry_schedule", "rate_limit_per_second", "max_concurrency", "batching", "ordering", "active_from", "enabled", "disabled_reason",
+        "created_at", "updated_at",
+    ]
+
     public func createDestination(_ destination: Destination) async throws {
-        var statement = Statement(
-            """
-            INSERT INTO destinations (id, workspace_id, name, url, method, headers, signing, secret, previous_secret,
-                previous_secret_expires_at, timeout_ms, retry_schedule, rate_limit_per_second, max_concurrency, batching,
-                ordering, active_from, enabled, disabled_reason, created_at, updated_at) VALUES 
-            """)
+        var statement = Statement("INSERT INTO destinations (id, workspace_id, \(Self.destinationColumns.joined(separator: ", "))) VALUES ")
         statement.values([[.text(destination.id), .text(destination.workspaceId)] + destination.columnValues], types: ["text", "text"] + Self.destinationTypes)
-        _ = try await rows(statement)
+        try await rows(statement)
     }
 
     public func destination(id: String, workspaceId: String) async throws -> Destination? {
@@ -64,22 +66,11 @@ extension PostgresStorage {
     }
 
     public func updateDestination(_ destination: Destination) async throws -> Bool {
-        let columns = [
-            "name", "url", "method", "headers", "signing", "secret", "previous_secret", "previous_secret_expires_at", "timeout_ms",
-            "retry_schedule", "rate_limit_per_second", "max_concurrency", "batching", "ordering", "active_from", "enabled", "disabled_reason",
-            "created_at", "updated_at",
-        ]
-        var statement = Statement("UPDATE destinations SET ")
-        for (index, value) in destination.columnValues.enumerated() {
-            statement.add((index == 0 ? "" : ", ") + columns[index] + " = ")
-            statement.bind(value, as: Self.destinationTypes[index])
-        }
-        statement.add(" WHERE id = ")
-        statement.bind(.text(destination.id))
-        statement.add(" AND workspace_id = ")
-        statement.bind(.text(destination.workspaceId))
+        var statement = Statement.update(
+            "destinations", columns: Self.destinationColumns, values: destination.columnValues, types: Self.destinationTypes, id: destination.id,
+            workspaceId: destination.workspaceId)
         // Re-enabling resumes what waited: wake every node.
-        statement.add(" RETURNING id, pg_notify('\(Self.workChannel)', '')")
+        statement.add(", pg_notify('\(Self.workChannel)', '')")
         return try await !rows(statement).isEmpty
     }
 
@@ -89,18 +80,20 @@ extension PostgresStorage {
 
     // MARK: Subscriptions
 
+    /// The columns of `Subscription.columnValues`.
+    private static let subscriptionColumns = ["destination_id", "name", "event_names", "condition", "mapping", "format", "enabled", "updated_at"]
+
     /// Column types of `Subscription.columnValues`.
     private static let subscriptionTypes = ["text", "text", "text", "text", "text", "text", "boolean", "bigint"]
 
     public func createSubscription(_ subscription: Subscription) async throws {
         try await transaction { connection in
             var statement = Statement(
-                "INSERT INTO subscriptions (destination_id, name, event_names, condition, mapping, format, enabled, updated_at, created_at, id, workspace_id) VALUES "
-            )
+                "INSERT INTO subscriptions (\(Self.subscriptionColumns.joined(separator: ", ")), created_at, id, workspace_id) VALUES ")
             statement.values(
                 [subscription.columnValues + [.date(subscription.createdAt), .text(subscription.id), .text(subscription.workspaceId)]],
                 types: Self.subscriptionTypes + ["bigint", "text", "text"])
-            _ = try await connection.rows(statement, logger: logger)
+            try await connection.rows(statement, logger: logger)
             try await writeRoutes(connection, subscription)
         }
     }
@@ -121,17 +114,9 @@ extension PostgresStorage {
 
     public func updateSubscription(_ subscription: Subscription) async throws -> Bool {
         try await transaction { connection in
-            let columns = ["destination_id", "name", "event_names", "condition", "mapping", "format", "enabled", "updated_at"]
-            var statement = Statement("UPDATE subscriptions SET ")
-            for (index, value) in subscription.columnValues.enumerated() {
-                statement.add((index == 0 ? "" : ", ") + columns[index] + " = ")
-                statement.bind(value, as: Self.subscriptionTypes[index])
-            }
-            statement.add(" WHERE id = ")
-            statement.bind(.text(subscription.id))
-            statement.add(" AND workspace_id = ")
-            statement.bind(.text(subscription.workspaceId))
-            statement.add(" RETURNING id")
+            let statement = Statement.update(
+                "subscriptions", columns: Self.subscriptionColumns, values: subscription.columnValues, types: Self.subscriptionTypes, id: subscription.id,
+                workspaceId: subscription.workspaceId)
             guard try await !connection.rows(statement, logger: logger).isEmpty else { return false }
             try await connection.query("DELETE FROM subscription_routes WHERE subscription_id = \(subscription.id)", logger: logger)
             try await writeRoutes(connection, subscription)
@@ -148,7 +133,7 @@ extension PostgresStorage {
         guard !names.isEmpty else { return }
         var statement = Statement("INSERT INTO subscription_routes (workspace_id, event_name, subscription_id) VALUES ")
         statement.values(names.map { [.text(subscription.workspaceId), .text($0), .text(subscription.id)] }, types: ["text", "text", "text"])
-        _ = try await connection.rows(statement, logger: logger)
+        try await connection.rows(statement, logger: logger)
     }
 
     /// Enabled subscriptions listening to this name or to `*`: an index lookup, whatever the number of others.

@@ -87,7 +87,7 @@ public struct PostgresStorage: Storage {
     private static var migrationLock: Int64 { PostgresSchema.migrationLock }
 
     public func ping() async throws {
-        try await withConnection { connection in _ = try await connection.rows("SELECT 1", logger: logger) }
+        try await withConnection { connection in try await connection.rows("SELECT 1", logger: logger) }
     }
 
     // MARK: Connections and transactions
@@ -114,10 +114,12 @@ public struct PostgresStorage: Storage {
         }
     }
 
+    @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         try await withConnection { connection in try await connection.rows(query, logger: logger) }
     }
 
+    @discardableResult
     func rows(_ statement: Statement) async throws -> [PostgresRandomAccessRow] {
         try await rows(statement.query)
     }
@@ -150,7 +152,7 @@ public struct PostgresStorage: Storage {
     // MARK: API keys
 
     public func createAPIKey(_ key: APIKey) async throws {
-        _ = try await rows(
+        try await rows(
             "INSERT INTO api_keys (id, workspace_id, name, role, key_hash, created_at) VALUES (\(key.id), \(key.workspaceId), \(key.name), \(key.role.rawValue), \(key.keyHash), \(key.createdAt.milliseconds))"
         )
     }
@@ -181,7 +183,7 @@ public struct PostgresStorage: Storage {
 
     public func createSource(_ source: Source) async throws {
         let verification = source.verification.map(JSONCoding.string)
-        _ = try await rows(
+        try await rows(
             """
             INSERT INTO sources (id, workspace_id, name, type, verification, event_name_prefix, write_key, created_at, updated_at)
             VALUES (\(source.id), \(source.workspaceId), \(source.name), \(source.type.rawValue), \(verification), \(source.eventNamePrefix),
