@@ -4,56 +4,25 @@
 Every acknowledged event must reach the receiver at least once; duplicates are counted; a
 destination limited to 50 requests/s must never see more than 50 in any one-second window,
 whichever nodes send them. Exits 1 on a lost event or a broken rate limit.
-Usage: scripts/e2e_multinode.py POSTGRES_URL [path/to/switchboard]
+Usage: scripts/e2e_multinode.py POSTGRES_URL [path/to/switchboard]   (needs nginx: the receiver)
 """
-import base64, bisect, json, os, signal, subprocess, sys, tempfile, threading, time, uuid
+import base64, bisect, os, shutil, signal, sys, tempfile, threading, time, uuid
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from e2e_support import call, start_server
+from e2e_support import call, nginx_log, start_nginx, start_server, stop_nginx
 
 URL = sys.argv[1]
 BINARY = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "switchboard")
 ADMIN = "sbk_e2e_multinode_0000000000000000000000000000000"
 EVENTS, BATCH, LIMITED_EVERY, RATE = 10_000, 100, 10, 50
 
-class Receiver(BaseHTTPRequestHandler):
-    """Answers 200 at once and logs `time path messageId` per request: in a process of its own,
-    so the sender's threads never delay the receipt times the rate check reads."""
-    protocol_version = "HTTP/1.1"
-
-    def do_POST(self):
-        arrived = time.monotonic()
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.log.write(f"{arrived} {self.path} {json.loads(body)['messageId']}\n")
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-def receive(log_path):
-    sys.setswitchinterval(0.0005)  # hand the GIL over quickly: receipt times stay close to arrival
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    server.daemon_threads = True
-    server.handle_error = lambda *args: None  # a killed node's connections reset: expected
-    server.log = open(log_path, "w", buffering=1)
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
-
-
-def receipts(log_path):
+def receipts(log):
     """Per path, the messageIds received (with repeats) and, for /limited, the arrival times."""
     got, times = {"/all": [], "/limited": []}, []
-    with open(log_path) as log:
-        for line in log:
-            parts = line.split()
-            if len(parts) == 3:
-                got[parts[1]].append(parts[2])
-                if parts[1] == "/limited":
-                    times.append(float(parts[0]))
+    for at, path, message_id in nginx_log(log):
+        got[path].append(message_id)
+        if path == "/limited":
+            times.append(float(at))
     return got, times
 
 
@@ -66,9 +35,8 @@ def busiest_second(times):
 def main():
     # A schema of its own, so the run starts empty and leaves other data alone.
     database = URL + ("&" if "?" in URL else "?") + "schema=e2e_" + uuid.uuid4().hex[:12]
-    log_path = tempfile.mktemp(prefix="switchboard-receipts-")
-    receiver = subprocess.Popen([sys.executable, __file__, "--receive", log_path], stdout=subprocess.PIPE, text=True)
-    hook = f"http://127.0.0.1:{receiver.stdout.readline().strip()}"
+    work = tempfile.mkdtemp(prefix="switchboard-multinode-")
+    receiver, hook, log_path = start_nginx(work)
     nodes = [start_server(BINARY, database, ADMIN)]  # the first migrates; the others find the schema ready
     nodes += [start_server(BINARY, database, ADMIN) for _ in range(2)]
     try:
@@ -79,8 +47,10 @@ def main():
         _, everything = call(base, "POST", "/v1/destinations", {"name": "all", "url": hook + "/all", "retrySchedule": retries}, bearer)
         _, limited = call(base, "POST", "/v1/destinations", {
             "name": "limited", "url": hook + "/limited", "retrySchedule": retries, "rateLimit": {"perSecond": RATE}}, bearer)
-        call(base, "POST", "/v1/subscriptions", {"name": "all", "destinationId": everything["id"], "eventNames": ["*"]}, bearer)
-        call(base, "POST", "/v1/subscriptions", {"name": "limited", "destinationId": limited["id"], "eventNames": ["Limited"]}, bearer)
+        tagged = {"headers": {"X-Message-Id": "{{ messageId }}"}}  # the receiver logs which event each request carries
+        call(base, "POST", "/v1/subscriptions", {"name": "all", "destinationId": everything["id"], "eventNames": ["*"], "mapping": tagged}, bearer)
+        call(base, "POST", "/v1/subscriptions", {
+            "name": "limited", "destinationId": limited["id"], "eventNames": ["Limited"], "mapping": tagged}, bearer)
         basic = "Basic " + base64.b64encode((source["writeKey"] + ":").encode()).decode()
 
         acknowledged, ack_lock = [], threading.Lock()
@@ -138,12 +108,9 @@ def main():
     finally:
         for process, _ in nodes:
             process.kill()
-        receiver.kill()
-        os.remove(log_path)
+        stop_nginx(receiver)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--receive":
-        receive(sys.argv[2])
-    else:
-        sys.exit(main())
+    sys.exit(main())

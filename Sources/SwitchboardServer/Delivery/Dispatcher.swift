@@ -12,6 +12,9 @@ public struct Dispatcher: Service {
     public struct Settings: Sendable {
         /// Requests in flight at once, over all destinations.
         public var concurrency = 128
+        /// While there is a backlog, lease again only once this many requests have finished:
+        /// one lease per many sends rather than one per send (each lease is a transaction).
+        public var leaseBatch = 32
         /// How long a leased delivery stays reserved for this process.
         public var leaseSeconds = 15.0
         /// How often to look for due work when nothing wakes the dispatcher.
@@ -72,9 +75,14 @@ public struct Dispatcher: Service {
 
     private func dispatch() async {
         let inFlight = Counter()
+        var backlog = false
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let room = settings.concurrency - inFlight.value
+                if backlog, room < min(settings.leaseBatch, settings.concurrency) {
+                    await cancelWhenGracefulShutdown { await wake.wait(timeout: settings.pollInterval) }
+                    continue
+                }
                 var jobs: [DeliveryJob] = []
                 if room > 0 {
                     do {
@@ -103,6 +111,8 @@ public struct Dispatcher: Service {
                         wake.signal()
                     }
                 }
+                // A full lease means more is due: the next waits for a batch's worth of room.
+                backlog = room > 0 && jobs.count == room
                 if jobs.isEmpty || started == room {
                     await cancelWhenGracefulShutdown { await wake.wait(timeout: settings.pollInterval) }
                 }

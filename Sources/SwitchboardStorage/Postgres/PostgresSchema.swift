@@ -132,6 +132,11 @@ enum PostgresSchema {
                 updated_at BIGINT NOT NULL,
                 order_key TEXT,
                 lease_group TEXT
+            ) WITH (
+                -- Room in each page, so that leasing (no indexed column changes) is a HOT update; and
+                -- vacuum often, so scans of due work do not wade through the versions delivery leaves.
+                fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000,
+                autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0
             );
             -- Due work in (time, id) order straight from the index: no sort of the backlog.
             CREATE INDEX deliveries_due ON deliveries(next_attempt_at, id) WHERE status = 'pending';
@@ -141,7 +146,6 @@ enum PostgresSchema {
             CREATE INDEX deliveries_subscription ON deliveries(subscription_id, id);
             -- Per-user order: the head of each user's queue is the smallest pending id.
             CREATE INDEX deliveries_user_queue ON deliveries(destination_id, order_key, id) WHERE status = 'pending';
-            CREATE INDEX deliveries_leased ON deliveries(destination_id, lease_until) WHERE status = 'pending' AND lease_until IS NOT NULL;
 
             CREATE TABLE attempts (
                 delivery_id TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,

@@ -107,7 +107,7 @@ extension PostgresStorage {
     // MARK: Dispatching
 
     public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
-        try await transaction(durable: false) { connection in
+        try await transaction(.leasing) { connection in
             let nowMs = now.milliseconds
             // Due, unleased deliveries of enabled, active destinations; for per-user destinations only
             // the head of each user's queue. Rows another node is leasing right now are skipped.
@@ -207,7 +207,7 @@ extension PostgresStorage {
 
     public func recordAttempts(_ records: [AttemptRecord], now: Date, disableAfter: TimeInterval) async throws {
         guard !records.isEmpty else { return }
-        try await transaction(durable: false) { connection in
+        try await transaction(.bookkeeping) { connection in
             for chunk in records.chunked(Self.rowsPerStatement) {
                 var attempts = Statement("INSERT INTO attempts (delivery_id, number, at, duration_ms, response_status, response_body, error) VALUES ")
                 attempts.values(

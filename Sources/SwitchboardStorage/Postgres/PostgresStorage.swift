@@ -96,14 +96,34 @@ public struct PostgresStorage: Storage {
         try await client.withConnection { connection in try await body(connection) }
     }
 
+    /// Settings of a transaction, for what it is.
+    enum TransactionKind {
+        case durable
+        /// Delivery bookkeeping (attempts): the commit does not wait for the disk; losing it in a
+        /// machine crash only means a delivery is sent again.
+        case bookkeeping
+        /// Leasing: bookkeeping, and due work read in index order whatever the planner's statistics
+        /// say: a backlog that arrived faster than ANALYZE runs must not be sorted on every lease.
+        case leasing
+
+        var settings: [(String, String)] {
+            switch self {
+            case .durable: []
+            case .bookkeeping: [("synchronous_commit", "off")]
+            case .leasing: [("synchronous_commit", "off"), ("enable_sort", "off"), ("enable_bitmapscan", "off")]
+            }
+        }
+    }
+
     /// A transaction on one pooled connection; errors reach the caller as thrown (a conflict stays a conflict).
-    /// - Parameter durable: false for delivery bookkeeping (leases, attempts): the commit does not
-    ///   wait for the disk; losing it in a machine crash only means a delivery is sent again.
-    func transaction<T: Sendable>(durable: Bool = true, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ kind: TransactionKind = .durable, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
-                if !durable { try await connection.query("SET LOCAL synchronous_commit = off", logger: logger) }
+                if !kind.settings.isEmpty {
+                    let settings = kind.settings.map { "set_config('\($0.0)', '\($0.1)', true)" }.joined(separator: ", ")
+                    try await connection.query(PostgresQuery(unsafeSQL: "SELECT " + settings), logger: logger)
+                }
                 let result = try await body(connection)
                 try await connection.query("COMMIT", logger: logger)
                 return result
