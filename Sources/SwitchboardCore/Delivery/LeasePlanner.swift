@@ -101,10 +101,4 @@ public enum LeasePlanner {
     /// How late a rate-limited request may start after its slot: half of the 0.1 s slack, the
     /// other half left for the network and the receiver.
     public static let startTolerance: TimeInterval = 0.05
-
-    /// True when a rate-limited request missed its slot: it must not start, or it could bunch
-    /// with the next slots, which other nodes may hold. Its deliveries are leased again later.
-    public static func missedSlot(startAt: Date, now: Date) -> Bool {
-        now.timeIntervalSince(startAt) > startTolerance
-    }
 }

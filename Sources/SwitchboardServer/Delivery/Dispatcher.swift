@@ -32,6 +32,7 @@ public struct Dispatcher: Service {
     let random: @Sendable () -> Double
     let wake: WakeSignal
     let logger: Logger
+    private let pacer = Pacer()
     private let attempts: GroupCommitter<AttemptRecord>
 
     init(
@@ -121,13 +122,18 @@ public struct Dispatcher: Service {
     }
 
     /// Waits for the request's rate-limit slot, which storage reserved for it among every
-    /// node's; false when the slot was missed by more than the tolerance: the deliveries are
-    /// handed back, to be leased again with a new slot.
+    /// node's, then keeps this node's actual starts apart too; false when the slot was missed by
+    /// more than the tolerance: the deliveries are handed back, to be leased again with a new slot.
     func waitForSlot(_ job: DeliveryJob) async -> Bool {
-        guard let startAt = job.startAt else { return true }
+        guard let startAt = job.startAt, let perSecond = job.destination.rateLimitPerSecond else { return true }
         let wait = startAt.timeIntervalSince(now())
         if wait > 0 { try? await Task.sleep(for: .microseconds(Int64((wait * 1_000_000).rounded(.up)))) }
-        guard LeasePlanner.missedSlot(startAt: startAt, now: now()) else { return true }
+        // The latest start that stays within the slot's tolerance, on this process's clock.
+        let slack = startAt.addingTimeInterval(LeasePlanner.startTolerance).timeIntervalSince(now())
+        let latest = ContinuousClock.now + .microseconds(Int64(slack * 1_000_000))
+        if slack >= 0, await pacer.start(job.destination.id, spacing: LeasePlanner.spacing(perSecond: perSecond), latest: latest) {
+            return true
+        }
         do {
             try await storage.releaseLeases(deliveryIds: job.deliveries.map(\.id))
         } catch {
@@ -165,6 +171,26 @@ public struct Dispatcher: Service {
         } catch {
             // The lease expires and the delivery is attempted again: at least once, never lost.
             logger.error("recording an attempt failed", metadata: ["delivery": "\(job.deliveries[0].id)"])
+        }
+    }
+}
+
+/// Spaces the actual starts of requests to one destination by at least `spacing`.
+actor Pacer {
+    private var lastStart: [String: ContinuousClock.Instant] = [:]
+
+    /// Returns true when a request to the destination may start now, counted as started; false,
+    /// counting nothing, when spacing would push its start past `latest`.
+    func start(_ destinationId: String, spacing: TimeInterval, latest: ContinuousClock.Instant) async -> Bool {
+        let gap = Duration.microseconds(Int64(spacing * 1_000_000))
+        while true {
+            let now = ContinuousClock.now
+            guard let last = lastStart[destinationId], now < last + gap else {
+                lastStart[destinationId] = now
+                return true
+            }
+            if last + gap > latest || Task.isCancelled { return false }
+            try? await Task.sleep(until: last + gap, clock: .continuous)
         }
     }
 }

@@ -138,8 +138,8 @@ enum PostgresSchema {
                 fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000,
                 autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0
             );
-            -- Due work in (time, id) order straight from the index: no sort of the backlog.
-            CREATE INDEX deliveries_due ON deliveries(next_attempt_at, id) WHERE status = 'pending';
+            -- Due work per destination in (time, id) order: a paused destination's backlog is never walked.
+            CREATE INDEX deliveries_destination_due ON deliveries(destination_id, next_attempt_at, id) WHERE status = 'pending';
             CREATE INDEX deliveries_workspace ON deliveries(workspace_id, id);
             CREATE INDEX deliveries_event ON deliveries(event_id);
             CREATE INDEX deliveries_destination ON deliveries(destination_id, status, id);

@@ -109,19 +109,24 @@ extension PostgresStorage {
     public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
         try await transaction(.leasing) { connection in
             let nowMs = now.milliseconds
-            // Due, unleased deliveries of enabled, active destinations; for per-user destinations only
-            // the head of each user's queue. Rows another node is leasing right now are skipped.
+            // Due, unleased deliveries of enabled, active destinations, oldest first; for per-user
+            // destinations only the head of each user's queue. One index range per sending destination,
+            // so a paused destination's backlog is never walked; rows another node is leasing are skipped.
+            let candidateLimit = min(limit * 2, 2000)
             let candidates = try await connection.rows(
                 """
-                SELECT d.id, d.destination_id, d.subscription_id, d.next_attempt_at FROM deliveries d
-                JOIN destinations t ON t.id = d.destination_id
-                WHERE d.status = 'pending' AND d.next_attempt_at <= \(nowMs) AND (d.lease_until IS NULL OR d.lease_until <= \(nowMs))
-                    AND t.enabled AND (t.active_from IS NULL OR t.active_from <= \(nowMs))
-                    AND (t.ordering <> 'per-user' OR d.order_key IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM deliveries p WHERE p.destination_id = d.destination_id AND p.order_key = d.order_key
-                            AND p.status = 'pending' AND p.id < d.id))
-                ORDER BY d.next_attempt_at, d.id LIMIT \(min(limit * 2, 2000))
-                FOR UPDATE OF d SKIP LOCKED
+                SELECT c.* FROM destinations t CROSS JOIN LATERAL (
+                    SELECT d.id, d.destination_id, d.subscription_id, d.next_attempt_at FROM deliveries d
+                    WHERE d.destination_id = t.id AND d.status = 'pending' AND d.next_attempt_at <= \(nowMs)
+                        AND (d.lease_until IS NULL OR d.lease_until <= \(nowMs))
+                        AND (t.ordering <> 'per-user' OR d.order_key IS NULL OR NOT EXISTS (
+                            SELECT 1 FROM deliveries p WHERE p.destination_id = d.destination_id AND p.order_key = d.order_key
+                                AND p.status = 'pending' AND p.id < d.id))
+                    ORDER BY d.next_attempt_at, d.id LIMIT \(candidateLimit)
+                    FOR UPDATE OF d SKIP LOCKED
+                ) c
+                WHERE t.enabled AND (t.active_from IS NULL OR t.active_from <= \(nowMs))
+                ORDER BY c.next_attempt_at, c.id LIMIT \(candidateLimit)
                 """, logger: logger
             ).map { row in
                 LeasePlanner.Candidate(

@@ -49,12 +49,14 @@ public struct PostgresStorage: Storage {
             host: host, port: components.port ?? 5432, username: components.percentEncodedUser?.removingPercentEncoding ?? "postgres",
             password: components.percentEncodedPassword?.removingPercentEncoding, database: database.isEmpty ? nil : String(database), tls: tls)
         configuration.options.maximumConnections = Int(query["pool_max"] ?? "") ?? 20
+        // Short statements only: compiling one with JIT costs more than running it.
+        configuration.options.additionalStartupParameters = [("jit", "off")]
         // A schema of its own (`?schema=name`; each test gets one): statements name tables unqualified.
         if let schema = query["schema"] {
             guard !schema.isEmpty, schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                 throw StorageError.invalidDatabaseURL
             }
-            configuration.options.additionalStartupParameters = [("search_path", schema)]
+            configuration.options.additionalStartupParameters.append(("search_path", schema))
         }
         return configuration
     }
@@ -103,7 +105,8 @@ public struct PostgresStorage: Storage {
         /// machine crash only means a delivery is sent again.
         case bookkeeping
         /// Leasing: bookkeeping, and due work read in index order whatever the planner's statistics
-        /// say: a backlog that arrived faster than ANALYZE runs must not be sorted on every lease.
+        /// say: a backlog that arrived faster than ANALYZE runs must not be sorted on every lease
+        /// (only the few candidates each destination gives are).
         case leasing
 
         var settings: [(String, String)] {
