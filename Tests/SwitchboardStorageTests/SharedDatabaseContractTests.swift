@@ -24,13 +24,13 @@ import Testing
         try await body(first, second)
     }
 
-    /// A destination configured by `configure` with `count` due deliveries, one per user.
-    private func backlog(_ storage: any Storage, count: Int, configure: (inout Destination) -> Void = { _ in }) async throws {
+    /// A destination configured by `configure` with `count` due deliveries, spread over `users` users.
+    private func backlog(_ storage: any Storage, count: Int, users: Int? = nil, configure: (inout Destination) -> Void = { _ in }) async throws {
         let (source, _, _) = try await DeliverySetUp.make(storage, ids: ids, now: now, destination: configure)
         let events = (0..<count).map { index in
             Event(
                 id: ids.make(.event), workspaceId: source.workspaceId, sourceId: source.id, type: .track, name: "Tick", messageId: "m\(index)",
-                userId: "user-\(index)", anonymousId: nil, receivedAt: now, message: ["event": "Tick"])
+                userId: "user-\(index % (users ?? count))", anonymousId: nil, receivedAt: now, message: ["event": "Tick"])
         }
         try await storage.insertEvents(events)
     }
@@ -64,6 +64,17 @@ import Testing
         try await withTwoNodes(backend) { first, second in
             try await backlog(first, count: 50) { $0.maxConcurrency = 3 }
             #expect(try await leaseTogether(first, second).count == 3)
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
+    func perUserOrderHoldsAcrossNodes(backend: StorageBackend) async throws {
+        try await withTwoNodes(backend) { first, second in
+            try await backlog(first, count: 60, users: 6) { $0.ordering = .perUser }
+            // Only the head of each user's queue is leasable, whichever node asks.
+            let users = try await leaseTogether(first, second).map { $0.events[0].userId }
+            #expect(users.count == 6)
+            #expect(Set(users).count == 6)
         }
     }
 
