@@ -133,9 +133,8 @@ enum PostgresSchema {
                 order_key TEXT,
                 lease_group TEXT
             ) WITH (
-                -- Room in each page, so that leasing (no indexed column changes) is a HOT update; and
-                -- vacuum often, so scans of due work do not wade through the versions delivery leaves.
-                fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000,
+                -- Vacuum often, so scans of due work do not wade through the row versions delivery leaves.
+                autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000,
                 autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0
             );
             -- Due work per destination in (time, id) order: a paused destination's backlog is never walked.
@@ -146,6 +145,8 @@ enum PostgresSchema {
             CREATE INDEX deliveries_subscription ON deliveries(subscription_id, id);
             -- Per-user order: the head of each user's queue is the smallest pending id.
             CREATE INDEX deliveries_user_queue ON deliveries(destination_id, order_key, id) WHERE status = 'pending';
+            -- Requests in flight to a capped destination, counted without walking its backlog.
+            CREATE INDEX deliveries_leased ON deliveries(destination_id, lease_until) WHERE status = 'pending' AND lease_until IS NOT NULL;
 
             CREATE TABLE attempts (
                 delivery_id TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,

@@ -18,8 +18,9 @@ public struct PostgresStorage: Storage {
     /// The channel a node notifies when it adds due work, so idle nodes wake at once.
     static let workChannel = "switchboard_work"
 
-    /// - Parameter url: `postgres://user:password@host:port/database`, `?sslmode=disable|require`
-    ///   (default: TLS when the server offers it).
+    /// - Parameter url: `postgres://user:password@host:port/database`, then optionally
+    ///   `?sslmode=disable|require` (default: TLS when the server offers it), `schema=name`,
+    ///   `pool_max=n` (connections per process, default 20).
     public init(url: String, logger: Logger = Logger(label: "switchboard.postgres")) throws {
         let configuration = try Self.configuration(url: url)
         schema = configuration.options.additionalStartupParameters.first { $0.0 == "search_path" }?.1
@@ -61,8 +62,6 @@ public struct PostgresStorage: Storage {
         return configuration
     }
 
-
-
     /// Stops the connection pool (tests; `serve` keeps it until the process ends).
     public func close() {
         poolTask.cancel()
@@ -70,7 +69,7 @@ public struct PostgresStorage: Storage {
 
     public func migrate() async throws {
         try await transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
             if let schema { try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger) }
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)", logger: logger)
@@ -85,8 +84,6 @@ public struct PostgresStorage: Storage {
             }
         }
     }
-
-    private static var migrationLock: Int64 { PostgresSchema.migrationLock }
 
     public func ping() async throws {
         try await withConnection { connection in try await connection.rows("SELECT 1", logger: logger) }
