@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Delivery throughput of N release `switchboard serve` nodes sharing one PostgreSQL database.
+"""Delivery throughput of N release `switchboard serve` nodes sharing one PostgreSQL database
+(or of one node on a fresh SQLite file, with `sqlite` for the URL).
 
 DRAIN events are ingested while the destination (nginx answering 200, fan-out 1) is disabled;
 then it is enabled and the time until nginx has logged them all gives deliveries/s.
-Usage: scripts/measure_nodes.py POSTGRES_URL [NODES=1] [DRAIN=20000]   (needs nginx and a release build)
+Usage: scripts/measure_nodes.py POSTGRES_URL|sqlite [NODES=1] [DRAIN=20000]   (needs nginx and a release build;
+SWITCHBOARD_BIN=path measures another build)
 """
 import base64, http.client, json, os, shutil, sys, tempfile, time, uuid
 
@@ -43,8 +45,9 @@ def postgres_pids():
 
 
 def main():
-    database = URL + ("&" if "?" in URL else "?") + "schema=measure_" + uuid.uuid4().hex[:12]
     work = tempfile.mkdtemp(prefix="switchboard-nodes-")
+    sqlite = URL == "sqlite"
+    database = os.path.join(work, "db.sqlite") if sqlite else URL + ("&" if "?" in URL else "?") + "schema=measure_" + uuid.uuid4().hex[:12]
     nginx, hook, log = start_nginx(work)
     nodes = [start_server(BINARY, database, ADMIN)]  # the first migrates; the others find the schema ready
     nodes += [start_server(BINARY, database, ADMIN) for _ in range(NODES - 1)]
@@ -69,9 +72,10 @@ def main():
         drained = nginx_log(log)
         finished = max(float(at) for at, _, _ in drained) if drained else time.time()
         cpu, pg_cpu = cpu_seconds(pids) - cpu_before, cpu_seconds(postgres_pids()) - pg_before
-        print(f"{NODES} node(s) on PostgreSQL: {len(drained)} deliveries in {finished - began:.2f}s = "
-              f"{len(drained) / (finished - began):,.0f} deliveries/s; CPU per 1,000 deliveries: "
-              f"{1000 * cpu / max(len(drained), 1):.2f} s in Switchboard, {1000 * pg_cpu / max(len(drained), 1):.2f} s in PostgreSQL")
+        per_thousand = lambda seconds: 1000 * seconds / max(len(drained), 1)
+        print(f"{NODES} node(s) on {'SQLite' if sqlite else 'PostgreSQL'}: {len(drained)} deliveries in {finished - began:.2f}s = "
+              f"{len(drained) / (finished - began):,.0f} deliveries/s; CPU per 1,000 deliveries: {per_thousand(cpu):.2f} s in Switchboard"
+              + ("" if sqlite else f", {per_thousand(pg_cpu):.2f} s in PostgreSQL"))
     finally:
         for node, _ in nodes:
             node.kill()
