@@ -15,11 +15,17 @@ struct BenchRun {
         var children: [ChildProcess] = []
         let client = LoadGenerator.senderLikeClient()
         defer {
-            for child in children.reversed() { child.stop() }
+            for child in children.reversed() {
+                child.stop()
+                StopOnSignal.untrack(child)
+            }
             if !options.keepFolder { try? FileManager.default.removeItem(atPath: folder) }
         }
         do {
-            let figures = try await measure(folder: folder, client: client) { children.append($0) }
+            let figures = try await measure(folder: folder, client: client) { child in
+                children.append(child)
+                StopOnSignal.track(child)
+            }
             try await client.shutdown()
             return figures
         } catch {

@@ -54,6 +54,7 @@ struct RunCommand: AsyncParsableCommand {
             smallBacklog: smallBacklog ?? (quick ? 2_000 : 10_000), largeBacklog: largeBacklog ?? (quick ? 20_000 : 1_000_000),
             latencyRate: latencyRate, latencySeconds: latencySeconds ?? (quick ? 5 : 20),
             serverBinary: serverBinary, benchBinary: benchBinary, keepFolder: keep)
+        StopOnSignal.install()
         let started = MonotonicClock.nanoseconds()
         let figures = try await BenchRun(options: options) { line in
             FileHandle.standardError.write(Data("[\(String(format: "%6.1f", MonotonicClock.seconds(since: started))) s] \(line)\n".utf8))
