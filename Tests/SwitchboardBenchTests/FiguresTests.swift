@@ -28,7 +28,8 @@ import Testing
     }
 
     @Test func everyTargetHoldsForGoodFigures() {
-        #expect(Self.figures().targetChecks.allSatisfy(\.holds))
+        let failed = Self.figures().targetChecks.filter { !$0.holds }
+        #expect(failed.isEmpty)
     }
 
     @Test func slowFiguresFailTheirTargets() {
