@@ -61,7 +61,8 @@ struct BenchRun {
         let destinationId = try await api.createDestination(url: receiver.webhookURL)
         try await api.createSubscription(destinationId: destinationId)
         let workload = Workload(baseURL: baseURL, writeKey: source.writeKey, batchSize: options.batchSize)
-        let phases = DrainPhases(load: load, api: api, receiver: receiver, workload: workload, destinationId: destinationId, options: options, log: log)
+        let phases = DrainPhases(load: load, api: api, receiver: receiver, workload: workload, destinationId: destinationId, options: options, log: log,
+            serverCPU: { server.cpuSeconds() })
 
         log("ceiling: no-op route, \(options.concurrency) connections, \(options.ceilingSeconds) s")
         let noOp = await load.run(concurrency: options.concurrency, duration: .seconds(options.ceilingSeconds)) { _ in workload.noOpRequest() }

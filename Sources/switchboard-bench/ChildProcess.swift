@@ -52,6 +52,17 @@ final class ChildProcess: @unchecked Sendable {
         return kilobytes.map { $0 * 1024 }
     }
 
+    /// CPU time used so far, user and system, in seconds (from /proc), nil when unavailable.
+    func cpuSeconds() -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let afterName = stat.range(of: ") ", options: .backwards)
+        else { return nil }
+        // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
+        let fields = stat[afterName.upperBound...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// SIGTERM, up to five seconds for a graceful exit, then SIGKILL.
     func stop() {
         guard process.isRunning else { return }

@@ -14,6 +14,8 @@ struct DrainPhases: Sendable {
     let destinationId: String
     let options: RunOptions
     let log: @Sendable (String) -> Void
+    /// The server's CPU seconds so far.
+    let serverCPU: @Sendable () -> Double?
 
     /// Queues `backlog` events through `/v1/batch` (the destination paused), then drains them.
     func drain(backlog: Int) async throws -> Result {
@@ -30,11 +32,15 @@ struct DrainPhases: Sendable {
     /// Enables the destination, waits until the receiver has every webhook, pauses it again.
     func release(expecting count: Int) async throws -> DrainFigures {
         try await receiver.reset()
+        let cpuBefore = serverCPU()
         try await api.setEnabled(destinationId: destinationId, true)
         let stats = try await receiver.waitForCount(count, timeout: .seconds(max(60, count / 1_000)))
+        let cpuAfter = serverCPU()
         try await api.setEnabled(destinationId: destinationId, false)
         guard stats.count >= count else { throw BenchError("drain stalled: \(stats.count) of \(count) webhooks received") }
-        return DrainFigures(backlog: count, delivered: stats.count, seconds: Double(stats.lastNs &- stats.firstNs) / 1e9)
+        return DrainFigures(
+            backlog: count, delivered: stats.count, seconds: Double(stats.lastNs &- stats.firstNs) / 1e9,
+            serverCPUSeconds: cpuBefore.flatMap { before in cpuAfter.map { $0 - before } })
     }
 
     func check(_ result: LoadResult, _ what: String) throws {

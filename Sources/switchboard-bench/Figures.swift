@@ -35,11 +35,14 @@ struct DrainFigures: Codable, Sendable {
     /// From the first to the last webhook the receiver got.
     var seconds: Double
     var perSecond: Double
+    /// Server CPU time (user and system) per 1,000 deliveries: steadier than rates on a busy machine.
+    var serverCPUMillisecondsPerThousand: Double?
 
-    init(backlog: Int, delivered: Int, seconds: Double) {
+    init(backlog: Int, delivered: Int, seconds: Double, serverCPUSeconds: Double? = nil) {
         self.backlog = backlog
         self.delivered = delivered
         self.seconds = seconds
+        serverCPUMillisecondsPerThousand = serverCPUSeconds.map { delivered > 0 ? $0 * 1_000_000 / Double(delivered) : 0 }
         // n webhooks span n - 1 intervals between the first and the last.
         perSecond = seconds > 0 ? Double(max(delivered - 1, 0)) / seconds : 0
     }

@@ -23,6 +23,11 @@ enum ReportTable {
             "delivery, draining \(Format.count(f.largeDrain.backlog))", Format.rate(f.largeDrain.perSecond) + " deliveries/s",
             Format.percent(f.largeDrainRatioToCeiling) + " of ceiling, " + Format.percent(f.largeDrainRatioToSmall) + " of small drain",
         ])
+        rows.append([
+            "server CPU per 1,000 deliveries (drains)",
+            [f.smallDrain, f.largeDrain].map { $0.serverCPUMillisecondsPerThousand.map { String(format: "%.0f ms", $0) } ?? "n/a" }
+                .joined(separator: ", "), "",
+        ])
         let l = f.latency
         rows.append([
             "ack -> receipt at \(Format.count(l.offeredPerSecond)) events/s",
