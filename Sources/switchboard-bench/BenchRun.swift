@@ -85,7 +85,8 @@ struct BenchRun {
         return BenchFigures(
             mode: options.mode, machine: MachineDescription.current(), concurrency: options.concurrency, batchSize: options.batchSize,
             deliveryCeilingPerSecond: deliveryCeiling.perSecond, noOpRequestsPerSecond: noOp.perSecond,
-            batchEventsPerSecond: large.ingest.perSecond * Double(options.batchSize), trackEventsPerSecond: track.perSecond,
+            batchEventsPerSecond: large.ingest.perSecond * Double(options.batchSize),
+            batchCPUMillisecondsPerThousand: large.ingestCPUMillisecondsPerThousand, trackEventsPerSecond: track.perSecond,
             smallDrain: small.drain, largeDrain: large.drain, latency: latency, serverPeakResidentBytes: server.peakResidentBytes())
     }
 

@@ -4,6 +4,8 @@ import Foundation
 struct DrainPhases: Sendable {
     struct Result {
         var ingest: LoadResult
+        /// Server CPU milliseconds per 1,000 events queued.
+        var ingestCPUMillisecondsPerThousand: Double?
         var drain: DrainFigures
     }
 
@@ -22,11 +24,15 @@ struct DrainPhases: Sendable {
         let batches = max(1, backlog / options.batchSize)
         log("backlog \(Format.count(batches * options.batchSize)): queue through /v1/batch, \(options.concurrency) connections")
         let body = workload.batchBody()
+        let cpuBefore = serverCPU()
         let ingest = await load.run(concurrency: options.concurrency, total: batches) { _ in workload.batchRequest(body) }
+        let cpuAfter = serverCPU()
+        let events = Double(max(ingest.succeeded * options.batchSize, 1))
+        let ingestCPU = cpuBefore.flatMap { before in cpuAfter.map { ($0 - before) * 1_000_000 / events } }
         try check(ingest, "ingest through /v1/batch")
         log("backlog \(Format.count(batches * options.batchSize)): release and drain")
         let drain = try await release(expecting: ingest.succeeded * options.batchSize)
-        return Result(ingest: ingest, drain: drain)
+        return Result(ingest: ingest, ingestCPUMillisecondsPerThousand: ingestCPU, drain: drain)
     }
 
     /// Enables the destination, waits until the receiver has every webhook, pauses it again.

@@ -10,6 +10,8 @@ struct BenchFigures: Codable, Sendable {
     var noOpRequestsPerSecond: Double
     /// Events acknowledged/s through `/v1/batch` while queueing the large backlog.
     var batchEventsPerSecond: Double
+    /// Server CPU milliseconds per 1,000 events queued through `/v1/batch` (the large backlog).
+    var batchCPUMillisecondsPerThousand: Double?
     /// Events acknowledged/s through `/v1/track`, one event a request.
     var trackEventsPerSecond: Double
     var smallDrain: DrainFigures

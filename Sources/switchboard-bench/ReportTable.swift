@@ -24,6 +24,10 @@ enum ReportTable {
             Format.percent(f.largeDrainRatioToCeiling) + " of ceiling, " + Format.percent(f.largeDrainRatioToSmall) + " of small drain",
         ])
         rows.append([
+            "server CPU per 1,000 events queued (/v1/batch)",
+            f.batchCPUMillisecondsPerThousand.map { String(format: "%.0f ms", $0) } ?? "n/a", "",
+        ])
+        rows.append([
             "server CPU per 1,000 deliveries (drains)",
             [f.smallDrain, f.largeDrain].map { $0.serverCPUMillisecondsPerThousand.map { String(format: "%.0f ms", $0) } ?? "n/a" }
                 .joined(separator: ", "), "",

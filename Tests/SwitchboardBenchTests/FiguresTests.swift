@@ -7,7 +7,8 @@ import Testing
     static func figures(batch: Double = 35_000, track: Double = 6_000, small: Double = 12_000, large: Double = 11_000, p99: Double = 3) -> BenchFigures {
         BenchFigures(
             mode: "full", machine: MachineDescription(cores: 2, system: "Linux", date: "2026-11-26T12:00:00Z"), concurrency: 8, batchSize: 100,
-            deliveryCeilingPerSecond: 20_000, noOpRequestsPerSecond: 10_000, batchEventsPerSecond: batch, trackEventsPerSecond: track,
+            deliveryCeilingPerSecond: 20_000, noOpRequestsPerSecond: 10_000, batchEventsPerSecond: batch, batchCPUMillisecondsPerThousand: 30,
+            trackEventsPerSecond: track,
             smallDrain: DrainFigures(backlog: 10_000, delivered: 10_001, seconds: 10_000 / small),
             largeDrain: DrainFigures(backlog: 1_000_000, delivered: 1_000_001, seconds: 1_000_000 / large),
             latency: LatencyFigures(offeredPerSecond: 1_000, seconds: 20, sent: 20_000, acknowledged: 20_000, received: 20_000, p50Ms: 1, p90Ms: 2, p99Ms: p99, maxMs: 9),
