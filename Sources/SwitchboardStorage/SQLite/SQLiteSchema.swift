@@ -171,6 +171,14 @@ enum SQLiteSchema {
                     CREATE INDEX deliveries_due ON deliveries(next_attempt_at, id) WHERE status = 'pending';
                     """)
         }
+        migrator.registerMigration("4-due-by-destination") { db in
+            try db.execute(
+                sql: """
+                    -- Due work per destination, so a paused destination's backlog is never walked by the lease.
+                    DROP INDEX deliveries_due;
+                    CREATE INDEX deliveries_destination_due ON deliveries(destination_id, next_attempt_at, id) WHERE status = 'pending';
+                    """)
+        }
         return migrator
     }
 }

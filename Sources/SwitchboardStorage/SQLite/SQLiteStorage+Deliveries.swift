@@ -98,26 +98,7 @@ extension SQLiteStorage {
     public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
         try await writeWithoutSync { db in
             let nowMs = now.milliseconds
-            // Due, unleased deliveries of enabled, active destinations; for per-user destinations
-            // only the head of each user's queue (no earlier pending delivery of that user).
-            let candidates = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT d.id, d.destination_id, d.subscription_id, d.next_attempt_at FROM deliveries d
-                        JOIN destinations t ON t.id = d.destination_id
-                        WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
-                            AND t.enabled = 1 AND (t.active_from IS NULL OR t.active_from <= ?)
-                            AND (t.ordering != 'per-user' OR d.order_key IS NULL OR NOT EXISTS (
-                                SELECT 1 FROM deliveries p WHERE p.destination_id = d.destination_id AND p.order_key = d.order_key
-                                    AND p.status = 'pending' AND p.id < d.id))
-                        ORDER BY d.next_attempt_at, d.id LIMIT ?
-                        """),
-                arguments: [nowMs, nowMs, nowMs, min(limit * 2, 2000)]
-            ).map { row in
-                LeasePlanner.Candidate(
-                    deliveryId: row["id"], destinationId: row["destination_id"], subscriptionId: row["subscription_id"],
-                    dueAt: Date(milliseconds: row["next_attempt_at"]))
-            }
+            let candidates = try Self.dueCandidates(db, nowMs: nowMs, limit: min(limit * 2, 2000))
             guard !candidates.isEmpty else { return [] }
 
             var destinations: [String: Destination] = [:]
@@ -191,6 +172,40 @@ extension SQLiteStorage {
             }
             return jobs
         }
+    }
+
+    /// Due, unleased deliveries of enabled, active destinations, in (due time, id) order; for
+    /// per-user destinations only the head of each user's queue (no earlier pending delivery of
+    /// that user). One index range per sending destination: a paused destination's backlog is
+    /// never walked, however long it is.
+    static func dueCandidates(_ db: Database, nowMs: Int64, limit: Int) throws -> [LeasePlanner.Candidate] {
+        let sending = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM destinations WHERE enabled = 1 AND (active_from IS NULL OR active_from <= ?)"),
+            arguments: [nowMs])
+        var candidates: [LeasePlanner.Candidate] = []
+        for destinationId in sending {
+            candidates += try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT d.id, d.subscription_id, d.next_attempt_at FROM deliveries d INDEXED BY deliveries_destination_due
+                        JOIN destinations t ON t.id = d.destination_id
+                        WHERE d.destination_id = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
+                            AND (d.lease_until IS NULL OR d.lease_until <= ?)
+                            AND (t.ordering != 'per-user' OR d.order_key IS NULL OR NOT EXISTS (
+                                SELECT 1 FROM deliveries p WHERE p.destination_id = d.destination_id AND p.order_key = d.order_key
+                                    AND p.status = 'pending' AND p.id < d.id))
+                        ORDER BY d.next_attempt_at, d.id LIMIT ?
+                        """),
+                arguments: [destinationId, nowMs, nowMs, limit]
+            ).map { row in
+                LeasePlanner.Candidate(
+                    deliveryId: row["id"], destinationId: destinationId, subscriptionId: row["subscription_id"],
+                    dueAt: Date(milliseconds: row["next_attempt_at"]))
+            }
+        }
+        // The oldest due work first, across destinations, as one query over all of them would give.
+        candidates.sort { ($0.dueAt, $0.deliveryId) < ($1.dueAt, $1.deliveryId) }
+        return Array(candidates.prefix(limit))
     }
 
     private static func placeholders(_ count: Int) -> String {

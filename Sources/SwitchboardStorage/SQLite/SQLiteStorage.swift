@@ -16,9 +16,10 @@ public struct SQLiteStorage: Storage {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // A larger page cache and memory-mapped reads keep index lookups off read(2).
+            // A larger page cache and memory-mapped reads keep index lookups off read(2); the map
+            // stays at 64 MiB because its pages count as the process's resident memory.
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA mmap_size = 268435456")
+            try db.execute(sql: "PRAGMA mmap_size = 67108864")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
