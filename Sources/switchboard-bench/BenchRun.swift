@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SwitchboardServer
 
 /// One run of the harness: ceilings first, then a release server on a fresh SQLite database
 /// delivering to a receiver process, phase by phase. Every process it starts is stopped on
@@ -13,7 +14,7 @@ struct BenchRun {
     func run() async throws -> BenchFigures {
         let folder = try Self.makeTemporaryFolder()
         var children: [ChildProcess] = []
-        let client = LoadGenerator.senderLikeClient()
+        let client = WebhookSender.makeClient()  // the sender's own settings: the ceiling delivery is held to
         defer {
             for child in children.reversed() {
                 child.stop()

@@ -59,18 +59,3 @@ struct LoadGenerator: Sendable {
         }
     }
 }
-
-extension LoadGenerator {
-    /// The client settings the server's webhook sender uses, so the ceiling it measures is the
-    /// one delivery is held to.
-    static func senderLikeClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10)),
-            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        )
-        configuration.decompression = .disabled
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
-}

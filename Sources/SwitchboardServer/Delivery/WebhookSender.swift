@@ -21,14 +21,15 @@ struct SendResult: Sendable {
 
 /// Sends rendered requests: no redirects followed, bounded time, a response body read only
 /// up to 4 KiB, and (unless allowed) never to a loopback, private or link-local address.
-struct WebhookSender: Sendable {
+public struct WebhookSender: Sendable {
     let client: HTTPClient
     let addressGuard: AddressGuard
 
     /// One client for the whole process, like `HTTPClient.shared` but never following redirects.
     static let sharedClient = makeClient()
 
-    static func makeClient() -> HTTPClient {
+    /// A client with the sender's settings (the benchmark measures its ceiling with the same).
+    public static func makeClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(10)),

@@ -282,10 +282,6 @@ extension PostgresStorage {
             ).first.map(Destination.init(row:))
         else { return }
         let event = SystemEvents.destinationDisabled(destination, reason: reason, at: now, id: identifiers.make(.event))
-        var statement = Statement(
-            "INSERT INTO events (id, workspace_id, source_id, message_id, type, name, user_id, anonymous_id, received_at, message) VALUES ")
-        statement.values([event.columnValues], types: ["text", "text", "text", "text", "text", "text", "text", "text", "bigint", "text"])
-        statement.add(" ON CONFLICT (source_id, message_id) DO NOTHING RETURNING id")
-        if try await !connection.rows(statement, logger: logger).isEmpty { try await routeEvents(connection, [event]) }
+        try await routeEvents(connection, try await insertNewEvents(connection, [event]))
     }
 }

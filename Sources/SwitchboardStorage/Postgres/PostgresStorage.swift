@@ -249,19 +249,25 @@ public struct PostgresStorage: Storage {
     public func insertEvents(_ events: [Event]) async throws -> Int {
         guard !events.isEmpty else { return 0 }
         return try await transaction { connection in
-            var inserted: [Event] = []
-            for chunk in events.chunked(Self.rowsPerStatement) {
-                var statement = Statement(
-                    "INSERT INTO events (id, workspace_id, source_id, message_id, type, name, user_id, anonymous_id, received_at, message) VALUES ")
-                statement.values(chunk.map(\.columnValues), types: ["text", "text", "text", "text", "text", "text", "text", "text", "bigint", "text"])
-                // A duplicate messageId is skipped, and so is its routing: it was routed when first stored.
-                statement.add(" ON CONFLICT (source_id, message_id) DO NOTHING RETURNING id")
-                let new = Set(try await connection.rows(statement, logger: logger).map { $0.string("id") })
-                inserted += chunk.filter { new.contains($0.id) }
-            }
+            let inserted = try await insertNewEvents(connection, events)
             try await routeEvents(connection, inserted)
             return inserted.count
         }
+    }
+
+    /// Inserts events and returns the new ones: a duplicate messageId is skipped, and so is its
+    /// routing, since it was routed when first stored.
+    func insertNewEvents(_ connection: PostgresConnection, _ events: [Event]) async throws -> [Event] {
+        var inserted: [Event] = []
+        for chunk in events.chunked(Self.rowsPerStatement) {
+            var statement = Statement(
+                "INSERT INTO events (id, workspace_id, source_id, message_id, type, name, user_id, anonymous_id, received_at, message) VALUES ")
+            statement.values(chunk.map(\.columnValues), types: ["text", "text", "text", "text", "text", "text", "text", "text", "bigint", "text"])
+            statement.add(" ON CONFLICT (source_id, message_id) DO NOTHING RETURNING id")
+            let new = Set(try await connection.rows(statement, logger: logger).map { $0.string("id") })
+            inserted += chunk.filter { new.contains($0.id) }
+        }
+        return inserted
     }
 
     public func event(id: String, workspaceId: String) async throws -> Event? {
