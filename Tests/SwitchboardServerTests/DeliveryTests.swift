@@ -96,6 +96,19 @@ import Testing
         }
     }
 
+    /// A destination URL without a path is sent to "/", its query kept; a path is kept as given.
+    @Test(arguments: [("", "/"), ("?list=a/b", "/?list=a/b"), ("/hooks?x=1", "/hooks?x=1")])
+    func urlsWithoutAPathAreSentToTheRoot(suffix: String, expected: String) async throws {
+        try await Receiver.with { receiver, url in
+            try await Self.withDeliveringSwitchboard { client in
+                let writeKey = try await client.makeWriteKey()
+                try await Self.route(client, to: url + suffix)
+                try await Self.track(client, writeKey: writeKey, ["userId": "u1", "event": "Ping"])
+                #expect(try await receiver.waitFor(1).first?.uri == expected)
+            }
+        }
+    }
+
     @Test func signaturesVerifyWithTheDestinationSecret() async throws {
         try await Receiver.with { receiver, url in
             try await Self.withDeliveringSwitchboard { client in

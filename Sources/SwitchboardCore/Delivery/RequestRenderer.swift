@@ -10,7 +10,9 @@ public struct RenderedRequest: Sendable, Equatable {
     /// Sets a header, replacing any of the same name (case-insensitively); line breaks are dropped.
     public mutating func setHeader(_ name: String, _ value: String) {
         headers.removeAll { $0.0.equalsIgnoringASCIICase(name) }
-        headers.append((name, String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" })))
+        // Scanning bytes first: almost no value has a break, and filtering scalars costs a copy.
+        let hasBreak = value.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
+        headers.append((name, hasBreak ? String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" }) : value))
     }
 
     public func header(_ name: String) -> String? {

@@ -38,6 +38,8 @@ public struct WebhookSender: Sendable {
         configuration.decompression = .disabled
         // A refused connection fails the attempt at once; the retry schedule decides what next.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // No tracer is bootstrapped: without this, every request still builds a no-op span's attributes.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -50,7 +52,7 @@ public struct WebhookSender: Sendable {
         if let refusal = await addressGuard.refusal(for: request.url) {
             return SendResult(status: nil, headers: [], body: "refused: \(refusal)", durationMs: elapsed(), error: .refusedAddress)
         }
-        var outgoing = HTTPClientRequest(url: Self.withPath(request.url))
+        var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         outgoing.body = .bytes(ByteBuffer(bytes: request.body))
@@ -73,13 +75,6 @@ public struct WebhookSender: Sendable {
         } catch {
             return SendResult(status: nil, headers: [], body: nil, durationMs: elapsed(), error: Self.classify(error))
         }
-    }
-
-    /// `http://host` as `http://host/`: a request line needs a path.
-    static func withPath(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.path.isEmpty else { return url }
-        components.path = "/"
-        return components.string ?? url
     }
 
     /// The kind of a transport error, from its type and description (no payload kept).
@@ -108,6 +103,8 @@ struct AddressGuard: Sendable {
     /// Why the URL may not be called, or nil. A host that does not resolve is not refused here:
     /// the request itself will fail with `dns`.
     func refusal(for url: String) async -> String? {
+        // Parsing the URL is the costly part, and there is nothing to check without a policy.
+        if allowPrivate && allowedHosts == nil { return nil }
         let host = URLComponents(string: url)?.host?.lowercased() ?? ""
         if let allowedHosts, !allowedHosts.contains(host) { return "\(host) is not an allowed destination host" }
         guard !allowPrivate, !host.isEmpty else { return nil }

@@ -140,8 +140,8 @@ extension SQLiteStorage {
                     sql: "UPDATE deliveries SET lease_group = ? WHERE id IN (\(Self.placeholders(send.deliveryIds.count)))",
                     arguments: [send.deliveryIds[0]] + StatementArguments(send.deliveryIds))
             }
-            var rows: [String: Row] = [:]
-            for row in try Row.fetchAll(
+            var rows: [String: IndexedRow] = [:]
+            for row in try IndexedRow.fetchAll(
                 db,
                 sql: """
                     SELECT d.*, e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
@@ -151,14 +151,14 @@ extension SQLiteStorage {
                     """,
                 arguments: StatementArguments(planned))
             {
-                rows[row["id"]] = row
+                rows[row.string("id")] = row
             }
             var subscriptions: [String: Subscription] = [:]
             var jobs: [DeliveryJob] = []
             for send in plan.sends {
                 let sendRows = send.deliveryIds.compactMap { rows[$0] }
                 guard let first = sendRows.first, let destination = destinations[send.destinationId] else { continue }
-                let subscriptionId: String = first["subscription_id"]
+                let subscriptionId = first.string("subscription_id")
                 if subscriptions[subscriptionId] == nil {
                     subscriptions[subscriptionId] = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [subscriptionId])
                         .flatMap(Subscription.init(row:))

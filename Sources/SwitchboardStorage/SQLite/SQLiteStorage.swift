@@ -285,6 +285,23 @@ extension Row: StoredRow {
     func flag(_ column: String) -> Bool { self[column] ?? false }
 }
 
+/// A row of a query read through a name → index table built once for all its rows: GRDB's
+/// lookup by name lowercases every column name on every read, which the lease paid per column.
+struct IndexedRow: StoredRow {
+    let row: Row
+    let indexes: [String: Int]
+
+    func text(_ column: String) -> String? { indexes[column].flatMap { row[$0] } }
+    func integer(_ column: String) -> Int64? { indexes[column].flatMap { row[$0] } }
+    func flag(_ column: String) -> Bool { indexes[column].flatMap { row[$0] } ?? false }
+
+    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments) throws -> [IndexedRow] {
+        let statement = try db.makeStatement(sql: sql)
+        let indexes = Dictionary(statement.columnNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        return try Row.fetchAll(statement, arguments: arguments).map { IndexedRow(row: $0, indexes: indexes) }
+    }
+}
+
 extension StatementArguments {
     init(_ values: [ColumnValue]) {
         self.init(values.map { value -> (any DatabaseValueConvertible)? in
