@@ -20,7 +20,7 @@ public func buildApplication(
         announce("Admin API key (shown once, keep it safe): \(key)")
     }
     let wake = WakeSignal()
-    let sender = WebhookSender(client: WebhookSender.sharedClient, addressGuard: AddressGuard(allowPrivate: settings.allowPrivateDestinations, allowedHosts: settings.destinationHosts))
+    let sender = WebhookSender(client: WebhookSender.sharedClient, addressGuard: AddressGuard(allowPrivate: settings.allowPrivateDestinations, allowedHosts: settings.destinationHosts, now: now))
     let dependencies = Dependencies(
         storage: storage,
         committer: EventGroupCommitter { events in

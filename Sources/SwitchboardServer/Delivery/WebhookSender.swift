@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import SwitchboardCore
+import Synchronization
 
 /// What came back from one request.
 struct SendResult: Sendable {
@@ -99,6 +100,11 @@ struct AddressGuard: Sendable {
     var allowPrivate: Bool
     /// When set, the only hosts webhooks may go to (an egress allowlist).
     var allowedHosts: Set<String>? = nil
+    /// The host's addresses as text (the system resolver, on the thread pool; tests pass their own).
+    var resolve: @Sendable (String) async -> [String] = { host in (try? await NIOThreadPool.singleton.runIfActive { AddressGuard.systemAddresses(host) }) ?? [] }
+    var now: @Sendable () -> Date = { Date() }
+    /// Verdicts on resolved hosts, kept 30 s: otherwise every send waits for a DNS lookup first.
+    let verdicts = HostVerdicts()
 
     /// Why the URL may not be called, or nil. A host that does not resolve is not refused here:
     /// the request itself will fail with `dns`.
@@ -112,16 +118,17 @@ struct AddressGuard: Sendable {
         if AddressPolicy.refusal(for: literal) != .reserved {
             return AddressPolicy.refusal(for: literal).map { "\(host) is a \($0.rawValue) address" }
         }
-        if host.lowercased() == "localhost" || host.lowercased().hasSuffix(".localhost") { return "\(host) is a loopback address" }
-        let addresses = (try? await NIOThreadPool.singleton.runIfActive { Self.resolve(host) }) ?? []
-        for address in addresses {
-            if let refusal = AddressPolicy.refusal(for: address) { return "\(host) resolves to a \(refusal.rawValue) address" }
-        }
-        return nil
+        if host == "localhost" || host.hasSuffix(".localhost") { return "\(host) is a loopback address" }
+        if let cached = verdicts.verdict(for: host, now: now()) { return cached.refusal }
+        let addresses = await resolve(host)
+        let refusal = addresses.lazy.compactMap(AddressPolicy.refusal(for:)).first.map { "\(host) resolves to a \($0.rawValue) address" }
+        // A host that did not resolve is asked again next time: it may resolve anywhere then.
+        if !addresses.isEmpty { verdicts.remember(HostVerdicts.Verdict(refusal: refusal), for: host, now: now()) }
+        return refusal
     }
 
     /// Every address the system resolver gives for the host, as text.
-    static func resolve(_ host: String) -> [String] {
+    static func systemAddresses(_ host: String) -> [String] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
@@ -148,4 +155,17 @@ struct AddressGuard: Sendable {
         }
         return addresses
     }
+}
+
+/// What resolving each host showed, shared by every copy of the guard.
+final class HostVerdicts: Sendable {
+    struct Verdict: Sendable {
+        var refusal: String?
+    }
+
+    private let cache = Mutex(ExpiringCache<String, Verdict>(lifetime: 30, capacity: 10_000))
+
+    func verdict(for host: String, now: Date) -> Verdict? { cache.withLock { $0.value(for: host, now: now) } }
+
+    func remember(_ verdict: Verdict, for host: String, now: Date) { cache.withLock { $0.insert(verdict, for: host, now: now) } }
 }
