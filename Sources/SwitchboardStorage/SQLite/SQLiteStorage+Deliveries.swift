@@ -41,7 +41,7 @@ extension SQLiteStorage {
         arguments += [page.limit + 1]
         let sql = "SELECT * FROM deliveries WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
         return try await pool.read { [arguments] db in
-            let deliveries = try Self.withAttempts(db, try Row.fetchAll(db, sql: sql, arguments: arguments).map(Delivery.init(row:)))
+            let deliveries = try Self.withAttempts(db, try Row.mapAll(db, sql: sql, arguments: arguments, Delivery.init(row:)))
             return Page(fetched: deliveries, limit: page.limit, id: \.id)
         }
     }
@@ -81,11 +81,12 @@ extension SQLiteStorage {
     private static func withAttempts(_ db: Database, _ deliveries: [Delivery]) throws -> [Delivery] {
         guard !deliveries.isEmpty else { return [] }
         let placeholders = Array(repeating: "?", count: deliveries.count).joined(separator: ",")
-        let rows = try Row.fetchAll(
+        let rows = try Row.mapAll(
             db, sql: "SELECT * FROM attempts WHERE delivery_id IN (\(placeholders)) ORDER BY delivery_id, number",
-            arguments: StatementArguments(deliveries.map(\.id)))
+            arguments: StatementArguments(deliveries.map(\.id))
+        ) { row in (deliveryId: row.string("delivery_id"), attempt: Attempt(row: row)) }
         var attempts: [String: [Attempt]] = [:]
-        for row in rows { attempts[row["delivery_id"], default: []].append(Attempt(row: row)) }
+        for row in rows { attempts[row.deliveryId, default: []].append(row.attempt) }
         return deliveries.map { delivery in
             var delivery = delivery
             delivery.attempts = attempts[delivery.id] ?? []
@@ -140,8 +141,8 @@ extension SQLiteStorage {
                     sql: "UPDATE deliveries SET lease_group = ? WHERE id IN (\(Self.placeholders(send.deliveryIds.count)))",
                     arguments: [send.deliveryIds[0]] + StatementArguments(send.deliveryIds))
             }
-            var rows: [String: IndexedRow] = [:]
-            for row in try IndexedRow.fetchAll(
+            var leased: [String: (delivery: Delivery, event: RawEvent)] = [:]
+            for lease in try Row.mapAll(
                 db,
                 sql: """
                     SELECT d.*, e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
@@ -149,16 +150,17 @@ extension SQLiteStorage {
                         e.received_at AS e_received_at, e.message AS e_message
                     FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id IN (\(Self.placeholders(planned.count)))
                     """,
-                arguments: StatementArguments(planned))
+                arguments: StatementArguments(planned),
+                { row in (delivery: Delivery(row: row), event: RawEvent(row: row, prefix: "e_")) })
             {
-                rows[row.string("id")] = row
+                leased[lease.delivery.id] = lease
             }
             var subscriptions: [String: Subscription] = [:]
             var jobs: [DeliveryJob] = []
             for send in plan.sends {
-                let sendRows = send.deliveryIds.compactMap { rows[$0] }
+                let sendRows = send.deliveryIds.compactMap { leased[$0] }
                 guard let first = sendRows.first, let destination = destinations[send.destinationId] else { continue }
-                let subscriptionId = first.string("subscription_id")
+                let subscriptionId = first.delivery.subscriptionId
                 if subscriptions[subscriptionId] == nil {
                     subscriptions[subscriptionId] = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [subscriptionId])
                         .flatMap(Subscription.init(row:))
@@ -167,7 +169,7 @@ extension SQLiteStorage {
                 // Events' JSON is parsed later, by the task that sends them, not on the writer.
                 jobs.append(
                     DeliveryJob(
-                        deliveries: sendRows.map(Delivery.init(row:)), storedEvents: sendRows.map { RawEvent(row: $0, prefix: "e_") },
+                        deliveries: sendRows.map(\.delivery), storedEvents: sendRows.map(\.event),
                         subscription: subscription, destination: destination, startAt: send.startAt))
             }
             return jobs
@@ -184,7 +186,7 @@ extension SQLiteStorage {
             arguments: [nowMs])
         var candidates: [LeasePlanner.Candidate] = []
         for destinationId in sending {
-            candidates += try Row.fetchAll(
+            candidates += try Row.mapAll(
                 db.cachedStatement(
                     sql: """
                         SELECT d.id, d.subscription_id, d.next_attempt_at FROM deliveries d INDEXED BY deliveries_destination_due
@@ -197,7 +199,7 @@ extension SQLiteStorage {
                         ORDER BY d.next_attempt_at, d.id LIMIT ?
                         """),
                 arguments: [destinationId, nowMs, nowMs, limit]
-            ).map { row in
+            ) { row in
                 LeasePlanner.Candidate(
                     deliveryId: row["id"], destinationId: destinationId, subscriptionId: row["subscription_id"],
                     dueAt: Date(milliseconds: row["next_attempt_at"]))

@@ -15,8 +15,7 @@ extension SQLiteStorage {
 
     public func listEventTypes(workspaceId: String) async throws -> [EventTypeRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM event_types WHERE workspace_id = ? ORDER BY name", arguments: [workspaceId])
-                .map { EventTypeRecord(row: $0) }
+            try Row.mapAll(db, sql: "SELECT * FROM event_types WHERE workspace_id = ? ORDER BY name", arguments: [workspaceId]) { EventTypeRecord(row: $0) }
         }
     }
 
@@ -60,14 +59,14 @@ extension SQLiteStorage {
     public func listDestinations(workspaceId: String, search: String?, page: PageRequest) async throws -> Page<Destination> {
         try await pool.read { db in
             let pattern = search.map { "%" + $0.replacingOccurrences(of: "%", with: "") + "%" } ?? "%"
-            let rows = try Row.fetchAll(
+            let rows = try Row.mapAll(
                 db,
                 sql: """
                     SELECT * FROM destinations WHERE workspace_id = ? AND id > ? AND (name LIKE ? OR url LIKE ?)
                     ORDER BY id LIMIT ?
                     """,
-                arguments: [workspaceId, page.cursor ?? "", pattern, pattern, page.limit + 1])
-            return Page(fetched: rows.map(Destination.init(row:)), limit: page.limit, id: \.id)
+                arguments: [workspaceId, page.cursor ?? "", pattern, pattern, page.limit + 1], Destination.init(row:))
+            return Page(fetched: rows, limit: page.limit, id: \.id)
         }
     }
 
@@ -116,11 +115,11 @@ extension SQLiteStorage {
 
     public func listSubscriptions(workspaceId: String, destinationId: String?, page: PageRequest) async throws -> Page<Subscription> {
         try await pool.read { db in
-            let rows = try Row.fetchAll(
+            let rows = try Row.mapAll(
                 db,
                 sql: "SELECT * FROM subscriptions WHERE workspace_id = ? AND id > ? AND (? IS NULL OR destination_id = ?) ORDER BY id LIMIT ?",
-                arguments: [workspaceId, page.cursor ?? "", destinationId, destinationId, page.limit + 1])
-            return Page(fetched: rows.compactMap(Subscription.init(row:)), limit: page.limit, id: \.id)
+                arguments: [workspaceId, page.cursor ?? "", destinationId, destinationId, page.limit + 1], Subscription.init(row:))
+            return Page(fetched: rows.compactMap { $0 }, limit: page.limit, id: \.id)
         }
     }
 
@@ -157,13 +156,13 @@ extension SQLiteStorage {
 
     /// Enabled subscriptions listening to this name or to `*`: an index lookup, whatever the number of others.
     static func candidateSubscriptions(_ db: Database, workspaceId: String, eventName: String) throws -> [Subscription] {
-        try Row.fetchAll(
+        try Row.mapAll(
             db.cachedStatement(
                 sql: """
                     SELECT s.* FROM subscription_routes r JOIN subscriptions s ON s.id = r.subscription_id
                     WHERE r.workspace_id = ? AND r.event_name IN (?, '*') AND s.enabled = 1
                     """),
-            arguments: [workspaceId, eventName]
-        ).compactMap(Subscription.init(row:))
+            arguments: [workspaceId, eventName], Subscription.init(row:)
+        ).compactMap { $0 }
     }
 }

@@ -53,15 +53,14 @@ public struct SQLiteStorage: Storage {
 
     public func listWorkspaces(visibleTo workspaceId: String, page: PageRequest) async throws -> Page<Workspace> {
         try await pool.read { db in
-            let rows = try Row.fetchAll(
+            let rows = try Row.mapAll(
                 db,
                 sql: """
                     SELECT * FROM workspaces WHERE (id = ? OR parent_id = ?) AND id > ?
                     ORDER BY id LIMIT ?
                     """,
-                arguments: [workspaceId, workspaceId, page.cursor ?? "", page.limit + 1]
-            )
-            return Page(fetched: rows.map(Workspace.init(row:)), limit: page.limit, id: \.id)
+                arguments: [workspaceId, workspaceId, page.cursor ?? "", page.limit + 1], Workspace.init(row:))
+            return Page(fetched: rows, limit: page.limit, id: \.id)
         }
     }
 
@@ -97,12 +96,11 @@ public struct SQLiteStorage: Storage {
 
     public func listAPIKeys(workspaceId: String, page: PageRequest) async throws -> Page<APIKey> {
         try await pool.read { db in
-            let rows = try Row.fetchAll(
+            let rows = try Row.mapAll(
                 db,
                 sql: "SELECT * FROM api_keys WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
-                arguments: [workspaceId, page.cursor ?? "", page.limit + 1]
-            )
-            return Page(fetched: rows.map(APIKey.init(row:)), limit: page.limit, id: \.id)
+                arguments: [workspaceId, page.cursor ?? "", page.limit + 1], APIKey.init(row:))
+            return Page(fetched: rows, limit: page.limit, id: \.id)
         }
     }
 
@@ -150,12 +148,11 @@ public struct SQLiteStorage: Storage {
 
     public func listSources(workspaceId: String, page: PageRequest) async throws -> Page<Source> {
         try await pool.read { db in
-            let rows = try Row.fetchAll(
+            let rows = try Row.mapAll(
                 db,
                 sql: "SELECT * FROM sources WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
-                arguments: [workspaceId, page.cursor ?? "", page.limit + 1]
-            )
-            return Page(fetched: rows.map(Source.init(row:)), limit: page.limit, id: \.id)
+                arguments: [workspaceId, page.cursor ?? "", page.limit + 1], Source.init(row:))
+            return Page(fetched: rows, limit: page.limit, id: \.id)
         }
     }
 
@@ -248,8 +245,7 @@ public struct SQLiteStorage: Storage {
         arguments += [page.limit + 1]
         let sql = "SELECT * FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
         return try await pool.read { [arguments] db in
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-            return Page(fetched: rows.map { Event(row: $0) }, limit: page.limit, id: \.id)
+            return Page(fetched: try Row.mapAll(db, sql: sql, arguments: arguments) { Event(row: $0) }, limit: page.limit, id: \.id)
         }
     }
 
@@ -285,20 +281,18 @@ extension Row: StoredRow {
     func flag(_ column: String) -> Bool { self[column] ?? false }
 }
 
-/// A row of a query read through a name → index table built once for all its rows: GRDB's
-/// lookup by name lowercases every column name on every read, which the lease paid per column.
-struct IndexedRow: StoredRow {
-    let row: Row
-    let indexes: [String: Int]
+extension Row {
+    /// Rows mapped as they are stepped: a cursor's row finds columns through a table GRDB builds
+    /// once per statement, where a copied row (`fetchAll`) lowercases every column name on each read.
+    static func mapAll<T>(_ statement: GRDB.Statement, arguments: StatementArguments = StatementArguments(), _ transform: (Row) throws -> T) throws -> [T] {
+        let cursor = try fetchCursor(statement, arguments: arguments)
+        var results: [T] = []
+        while let row = try cursor.next() { results.append(try transform(row)) }
+        return results
+    }
 
-    func text(_ column: String) -> String? { indexes[column].flatMap { row[$0] } }
-    func integer(_ column: String) -> Int64? { indexes[column].flatMap { row[$0] } }
-    func flag(_ column: String) -> Bool { indexes[column].flatMap { row[$0] } ?? false }
-
-    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments) throws -> [IndexedRow] {
-        let statement = try db.makeStatement(sql: sql)
-        let indexes = Dictionary(statement.columnNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        return try Row.fetchAll(statement, arguments: arguments).map { IndexedRow(row: $0, indexes: indexes) }
+    static func mapAll<T>(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments(), _ transform: (Row) throws -> T) throws -> [T] {
+        try mapAll(db.makeStatement(sql: sql), arguments: arguments, transform)
     }
 }
 
