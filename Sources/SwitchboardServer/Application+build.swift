@@ -20,10 +20,14 @@ public func buildApplication(
         announce("Admin API key (shown once, keep it safe): \(key)")
     }
     let wake = WakeSignal()
-    let sender = WebhookSender(client: WebhookSender.sharedClient, addressGuard: AddressGuard(allowPrivate: settings.allowPrivateDestinations, allowedHosts: settings.destinationHosts, now: now))
+    let addressGuard = AddressGuard(
+        allowPrivate: settings.allowPrivateDestinations, allowedHosts: settings.destinationHosts.map { Set($0.map(DestinationURL.normalizedHost)) },
+        allowedNetworks: settings.allowedDestinationNetworks, now: now)
+    let sender = WebhookSender(client: WebhookSender.sharedClient, addressGuard: addressGuard)
     let dependencies = Dependencies(
         storage: storage,
-        committer: EventGroupCommitter { events in
+        // Each request routes its own events before it joins a commit: no condition runs inside one.
+        committer: EventGroupCommitter(route: { events in try await storage.routeEvents(events) }) { events in
             if try await storage.insertEvents(events) > 0 { wake.signal() }
         },
         sender: sender,
@@ -52,6 +56,7 @@ public func buildApplication(
     let dispatcher = Dispatcher(storage: storage, sender: sender, settings: settings.dispatcher, now: now, wake: wake, logger: logger)
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(settings.idleTimeoutSeconds * 1000)))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Switchboard"),
         services: [dispatcher],
         onServerRunning: { channel in

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 /// Everything `serve` needs to know, however it was configured.
 public struct ServerSettings: Sendable {
     public var host: String
@@ -15,7 +16,13 @@ public struct ServerSettings: Sendable {
     public var allowPrivateDestinations: Bool
     /// When set, webhooks may go only to these hosts.
     public var destinationHosts: Set<String>?
+    /// Networks webhooks may reach although they are private, loopback or otherwise refused
+    /// (an internal service the operator trusts); without them, only public addresses.
+    public var allowedDestinationNetworks: [AddressRange] = []
     public var dispatcher: Dispatcher.Settings
+    /// A connection that sends no complete request part for this long is closed: half-sent
+    /// requests cannot hold connections open.
+    public var idleTimeoutSeconds: Double = 30
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./switchboard.sqlite",

@@ -58,5 +58,32 @@ public actor GroupCommitter<Item: Sendable> {
     }
 }
 
-/// Events from concurrent ingest requests, stored together.
-public typealias EventGroupCommitter = GroupCommitter<Event>
+/// Events from concurrent ingest requests, stored together. Each caller routes its own events
+/// first, in its own task (reading subscriptions, evaluating conditions, holding no lock), and
+/// only then joins a commit: however costly one workspace's conditions are, the transaction every
+/// other caller waits for holds nothing but inserts.
+public struct EventGroupCommitter: Sendable {
+    private let route: @Sendable ([Event]) async throws -> [RoutedEvent]
+    private let committer: GroupCommitter<RoutedEvent>
+
+    public init(
+        maximumItemsPerCommit: Int = 20_000, route: @escaping @Sendable ([Event]) async throws -> [RoutedEvent],
+        write: @escaping @Sendable ([RoutedEvent]) async throws -> Void
+    ) {
+        self.route = route
+        committer = GroupCommitter(maximumItemsPerCommit: maximumItemsPerCommit, write: write)
+    }
+
+    /// Events committed together as they come, whatever `write` does with them (tests, tools).
+    public init(maximumItemsPerCommit: Int = 20_000, write: @escaping @Sendable ([Event]) async throws -> Void) {
+        self.init(
+            maximumItemsPerCommit: maximumItemsPerCommit, route: { events in events.map { RoutedEvent(event: $0, subscriptionIds: []) } },
+            write: { routed in try await write(routed.map(\.event)) })
+    }
+
+    /// Returns once the events are durably stored.
+    public func commit(_ events: [Event]) async throws {
+        guard !events.isEmpty else { return }
+        try await committer.commit(try await route(events))
+    }
+}

@@ -51,11 +51,14 @@ public protocol Storage: DeliveryStorage {
     func updateSource(_ source: Source) async throws -> Bool
     func deleteSource(id: String, workspaceId: String) async throws -> Bool
 
-    /// Stores events in one transaction, with a pending delivery for each subscription each new
-    /// event matches; an event whose `messageId` its source already has is skipped. Returns how
-    /// many were new, once the transaction is durable.
+    /// Which subscriptions each event goes to: reads the candidates (no write lock, no transaction
+    /// others wait on) and evaluates their conditions. The first half of storing events.
+    func routeEvents(_ events: [Event]) async throws -> [RoutedEvent]
+    /// Stores routed events in one transaction, with a pending delivery for each subscription each
+    /// new event matched that is still enabled; an event whose `messageId` its source already has
+    /// is skipped. No condition is evaluated inside. Returns how many were new, once durable.
     @discardableResult
-    func insertEvents(_ events: [Event]) async throws -> Int
+    func insertEvents(_ events: [RoutedEvent]) async throws -> Int
     func event(id: String, workspaceId: String) async throws -> Event?
     /// Newest first.
     func listEvents(workspaceId: String, filter: EventFilter, page: PageRequest) async throws -> Page<Event>

@@ -36,8 +36,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated hosts webhooks may go to; no others (env SWITCHBOARD_DESTINATION_HOSTS; default: any public host).")
     var destinationHosts: String?
 
+    @Option(help: "Comma-separated networks (CIDR, e.g. 10.1.0.0/16,fd00::/8) webhooks may reach although private (env SWITCHBOARD_ALLOW_DESTINATION_NETWORKS; default none).")
+    var allowDestinationNetworks: String?
+
     @Option(help: "Disable a destination whose every attempt failed for this many seconds (env SWITCHBOARD_DISABLE_AFTER_SECONDS; default 432000, 5 days).")
     var disableAfterSeconds: Int?
+
+    @Option(help: "Seconds a node holds leased deliveries before others may send them, at least the destination's timeout (env SWITCHBOARD_LEASE_SECONDS; default 15).")
+    var leaseSeconds: Int?
+
+    @Option(help: "Close a connection that sends no complete request part for this many seconds (env SWITCHBOARD_IDLE_TIMEOUT_SECONDS; default 30).")
+    var idleTimeoutSeconds: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SWITCHBOARD_LOG_LEVEL).")
     var logLevel: String?
@@ -50,7 +59,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let publicUrl { flags["publicUrl"] = .flag(publicUrl) }
         if let logLevel { flags["logLevel"] = .flag(logLevel) }
         if let disableAfterSeconds { flags["disableAfterSeconds"] = .flag(disableAfterSeconds) }
+        if let idleTimeoutSeconds { flags["idleTimeoutSeconds"] = .flag(idleTimeoutSeconds) }
+        if let leaseSeconds { flags["leaseSeconds"] = .flag(leaseSeconds) }
         if let destinationHosts { flags["destinationHosts"] = .flag(destinationHosts) }
+        if let allowDestinationNetworks { flags["allowDestinationNetworks"] = .flag(allowDestinationNetworks) }
         if allowPrivateDestinations { flags["allowPrivateDestinations"] = .init(.bool(true), isSecret: false) }
         let settings = try await SettingsReader(common: common, flags: flags)
         let level = settings.reader.string(forKey: "logLevel").flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -59,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let app = try await buildApplication(settings: settings.serverSettings(), logger: Logger(label: "switchboard"), announce: Console.announce)
+        let app = try await buildApplication(settings: try settings.serverSettings(), logger: Logger(label: "switchboard"), announce: Console.announce)
         try await app.runService()
     }
 }

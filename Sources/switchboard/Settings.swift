@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Configuration
+import SwitchboardCore
 import SwitchboardServer
 import SystemPackage
 
@@ -34,11 +35,12 @@ struct SettingsReader {
         reader.string(forKey: "database", isSecret: true) ?? reader.string(forKey: "databaseUrl", isSecret: true) ?? ServerSettings().database
     }
 
-    func serverSettings() -> ServerSettings {
+    func serverSettings() throws -> ServerSettings {
         let defaults = ServerSettings()
         var dispatcher = Dispatcher.Settings()
         dispatcher.disableAfter = TimeInterval(reader.int(forKey: "disableAfterSeconds", default: Int(dispatcher.disableAfter)))
-        return ServerSettings(
+        dispatcher.leaseSeconds = TimeInterval(min(max(reader.int(forKey: "leaseSeconds", default: Int(dispatcher.leaseSeconds)), 1), 3600))
+        var settings = ServerSettings(
             host: reader.string(forKey: "host", default: defaults.host),
             port: reader.int(forKey: "port", default: defaults.port),
             database: database,
@@ -51,6 +53,18 @@ struct SettingsReader {
             },
             dispatcher: dispatcher
         )
+        settings.idleTimeoutSeconds = Double(min(max(reader.int(forKey: "idleTimeoutSeconds", default: Int(defaults.idleTimeoutSeconds)), 1), 3600))
+        settings.allowedDestinationNetworks = try allowedDestinationNetworks()
+        return settings
+    }
+
+    /// `allowDestinationNetworks`: a mistyped network stops the start rather than being ignored.
+    func allowedDestinationNetworks() throws -> [AddressRange] {
+        let list = reader.string(forKey: "allowDestinationNetworks") ?? ""
+        return try list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { text in
+            guard let range = AddressRange(text) else { throw ArgumentParser.ValidationError("allowDestinationNetworks: \(text) is not a network such as 10.1.0.0/16 or fd00::/8") }
+            return range
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-import SwitchboardCore
+@testable import SwitchboardCore
 import Testing
 
 @Suite struct TemplateTests {
@@ -105,5 +105,43 @@ import Testing
         let reparsed = try JSONCoding.parse(JSONCoding.bytes(body))
         #expect(reparsed["typed"] == hostile)
         #expect(reparsed["json"] == .string(JSONCoding.string(hostile)))
+    }
+
+    // MARK: Limits
+
+    static let overLimits: [(JSONValue, String)] = [
+        (["body": ["text": .string(String(repeating: "x", count: 70_000))]], "at most 65536 bytes"),
+        (["body": .array(Array(repeating: "{{ userId }}", count: 1_001))], "at most 1000 {{ }} expressions"),
+        (["headers": ["X-A": .string("{{ userId" + String(repeating: " | upcase", count: 1_001) + " }}")]], "at most 1000 filters"),
+    ]
+
+    /// Saving a mapping holds it to its limits, each refusal naming the limit.
+    @Test(arguments: overLimits)
+    func mappingsOverTheLimitsAreRefused(json: JSONValue, message: String) throws {
+        do {
+            _ = try Mapping(validating: json)
+            Issue.record("should be refused: \(message)")
+        } catch {
+            #expect(error.field == "mapping")
+            #expect(error.message.contains(message), "\(error.message)")
+        }
+        // Read back from storage, an older, larger mapping still parses.
+        _ = try Mapping(json: json)
+    }
+
+    @Test func aMappingAtTheLimitsIsAccepted() throws {
+        let mapping = try Mapping(validating: [
+            "url": "https://x/{{ userId }}", "body": .array(Array(repeating: "{{ userId | upcase }}", count: 999)),
+        ])
+        #expect(mapping.body != nil)
+    }
+
+    /// Each `json` doubles the backslashes of the one before: 40 of them would need terabytes.
+    /// The chain stops at the first step whose text outgrows the budget.
+    @Test func aRunawayFilterChainStopsAtTheBudget() throws {
+        let template = try Template("{{ properties.note" + String(repeating: " | json", count: 40) + " }}")
+        var budget = RenderBudget(1 << 20)
+        #expect(throws: RenderBudget.Exceeded.self) { try template.renderText(scope, budget: &budget) }
+        #expect(budget.remaining == 1 << 20)
     }
 }

@@ -10,12 +10,15 @@ public enum LeasePlanner {
         public var destinationId: String
         public var subscriptionId: String
         public var dueAt: Date
+        /// Times leased since its last recorded attempt.
+        public var leaseCount: Int
 
-        public init(deliveryId: String, destinationId: String, subscriptionId: String, dueAt: Date) {
+        public init(deliveryId: String, destinationId: String, subscriptionId: String, dueAt: Date, leaseCount: Int = 0) {
             self.deliveryId = deliveryId
             self.destinationId = destinationId
             self.subscriptionId = subscriptionId
             self.dueAt = dueAt
+            self.leaseCount = leaseCount
         }
     }
 
@@ -50,7 +53,17 @@ public enum LeasePlanner {
         public var sends: [Send]
         /// The new `nextSendAt` of each rate-limited destination that got sends.
         public var nextSendAt: [String: Date]
+        /// Deliveries to fail with `crashed` instead of sending (see `maximumUnrecordedLeases`).
+        public var setAside: [String] = []
     }
+
+    /// Leases without a recorded attempt after which a delivery is set aside: whatever unknown
+    /// fault kills the process while sending it, the node is not taken down forever.
+    public static let maximumUnrecordedLeases = 3
+
+    /// What the activity log shows for a delivery set aside.
+    public static let crashedMessage =
+        "set aside: leased \(maximumUnrecordedLeases) times without an attempt being recorded (the process sending it stopped each time); retry it by hand"
 
     /// How far ahead rate-limited starts are reserved in one lease.
     public static let rateLookahead: TimeInterval = 1
@@ -62,7 +75,8 @@ public enum LeasePlanner {
         var sends: [Send] = []
         var state = destinations
         var nextSendAt: [String: Date] = [:]
-        var taken = Set<String>()
+        let setAside = candidates.filter { $0.leaseCount >= maximumUnrecordedLeases }.map(\.deliveryId)
+        var taken = Set(setAside)
 
         for (index, candidate) in candidates.enumerated() where sends.count < limit && !taken.contains(candidate.deliveryId) {
             guard var destination = state[candidate.destinationId] else { continue }
@@ -89,7 +103,13 @@ public enum LeasePlanner {
             taken.formUnion(ids)
             sends.append(Send(deliveryIds: ids, destinationId: candidate.destinationId, startAt: startAt))
         }
-        return Plan(sends: sends, nextSendAt: nextSendAt)
+        return Plan(sends: sends, nextSendAt: nextSendAt, setAside: setAside)
+    }
+
+    /// How long to lease a request to a destination: the dispatcher's lease, or longer when the
+    /// destination's timeout needs it, so that a live send never looks like a dead node's.
+    public static func leaseDuration(_ base: TimeInterval, timeoutMs: Int) -> TimeInterval {
+        max(base, Double(timeoutMs) / 1000 + rateLookahead + 2)
     }
 
     /// Time between starts for `perSecond`: 1.1/n, so that starts up to 0.1 s off their slots

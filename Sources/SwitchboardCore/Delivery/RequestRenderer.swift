@@ -45,34 +45,92 @@ public enum RequestRenderer {
         return .object(fields)
     }
 
+    /// The largest request a delivery may send, in bytes: URL, header names and values, and body
+    /// together (1 MiB). Rendering stops as soon as it is passed, before the rest is built; such a
+    /// delivery fails at once, without retries, and preview answers 422.
+    public static let maximumRequestBytes = 1_048_576
+
+    /// What the error of a request over `maximumRequestBytes` says, in the activity log and in preview.
+    public static let tooLargeMessage =
+        "not sent: the rendered request (URL, headers and body) is over the \(maximumRequestBytes)-byte limit; shorten the mapping or what it copies from the event"
+
     /// The unsigned request for one delivery.
-    public static func render(event: Event, subscription: Subscription, destination: Destination, profile: JSONValue? = nil) -> RenderedRequest {
-        let scope = templateScope(event: event, destination: destination, profile: profile)
-        let mapping = subscription.mapping
-        let url = mapping?.url.map { $0.renderText(scope, percentEncoding: true) } ?? destination.url
-        let method = mapping?.method.flatMap { HTTPMethodName(rawValue: $0.renderText(scope).uppercased()) } ?? destination.method
-        // Defaults, then the destination's headers, then the subscription's: the more specific wins.
-        var request = RenderedRequest(method: method.rawValue, url: url, headers: [], body: [])
-        request.setHeader("Content-Type", "application/json")
-        request.setHeader("User-Agent", "Switchboard/1.0")
-        for (name, value) in destination.headers.sorted(by: { $0.key < $1.key }) { request.setHeader(name, value) }
-        for (name, template) in (mapping?.headers ?? [:]).sorted(by: { $0.key < $1.key }) { request.setHeader(name, template.renderText(scope)) }
-        let body = mapping?.body?.render(scope) ?? formattedBody(event: event, format: subscription.format)
-        request.body = JSONCoding.bytes(body)
-        return request
+    public static func render(
+        event: Event, subscription: Subscription, destination: Destination, profile: JSONValue? = nil
+    ) throws(ValidationError) -> RenderedRequest {
+        var budget = RenderBudget(maximumRequestBytes)
+        do {
+            let scope = templateScope(event: event, destination: destination, profile: profile)
+            var request = try head(scope: scope, subscription: subscription, destination: destination, budget: &budget)
+            request.body = JSONCoding.bytes(try body(event: event, scope: scope, subscription: subscription, budget: &budget))
+            return try checked(request)
+        } catch {
+            throw ValidationError(field: nil, tooLargeMessage)
+        }
     }
 
     /// One request for several events of one subscription: the first event's URL, method and
     /// headers, and the bodies as a JSON array (Segment's batching); one event sends as itself.
-    public static func render(events: [Event], subscription: Subscription, destination: Destination, profile: JSONValue? = nil) -> RenderedRequest {
+    /// The limit holds for the whole request, as the receiver gets it.
+    public static func render(
+        events: [Event], subscription: Subscription, destination: Destination, profile: JSONValue? = nil
+    ) throws(ValidationError) -> RenderedRequest {
         guard let first = events.first else { return RenderedRequest(method: destination.method.rawValue, url: destination.url, headers: [], body: Array("[]".utf8)) }
-        var request = render(event: first, subscription: subscription, destination: destination, profile: profile)
-        if destination.batching != nil {
-            let bodies = events.map { event in
-                (try? JSONCoding.parse(render(event: event, subscription: subscription, destination: destination, profile: profile).body, maximumDepth: .max)) ?? .null
+        guard destination.batching != nil else { return try render(event: first, subscription: subscription, destination: destination, profile: profile) }
+        var budget = RenderBudget(maximumRequestBytes)
+        do {
+            var request = try head(
+                scope: templateScope(event: first, destination: destination, profile: profile), subscription: subscription, destination: destination,
+                budget: &budget)
+            var bodies: [JSONValue] = []
+            for event in events {
+                let scope = templateScope(event: event, destination: destination, profile: profile)
+                bodies.append(try body(event: event, scope: scope, subscription: subscription, budget: &budget))
             }
             request.body = JSONCoding.bytes(.array(bodies))
+            return try checked(request)
+        } catch {
+            throw ValidationError(field: nil, tooLargeMessage)
         }
+    }
+
+    /// URL, method and headers from the mapping, or the destination's.
+    private static func head(
+        scope: JSONValue, subscription: Subscription, destination: Destination, budget: inout RenderBudget
+    ) throws(RenderBudget.Exceeded) -> RenderedRequest {
+        let mapping = subscription.mapping
+        var url = destination.url
+        if let template = mapping?.url { url = try template.renderText(scope, percentEncoding: true, budget: &budget) }
+        // A method is a short word: text longer than any method is no method, whatever it holds.
+        var methodBudget = RenderBudget(16)
+        let method = mapping?.method.flatMap { (try? $0.renderText(scope, budget: &methodBudget)).flatMap { HTTPMethodName(rawValue: $0.uppercased()) } }
+        // Defaults, then the destination's headers, then the subscription's: the more specific wins.
+        var request = RenderedRequest(method: (method ?? destination.method).rawValue, url: url, headers: [], body: [])
+        request.setHeader("Content-Type", "application/json")
+        request.setHeader("User-Agent", "Switchboard/1.0")
+        for (name, value) in destination.headers.sorted(by: { $0.key < $1.key }) { request.setHeader(name, value) }
+        for (name, template) in (mapping?.headers ?? [:]).sorted(by: { $0.key < $1.key }) {
+            try budget.spend(name.utf8.count)
+            let value = try template.renderText(scope, budget: &budget)
+            request.setHeader(name, value)
+        }
+        return request
+    }
+
+    /// The body of one event: the mapping's body template, else the subscription's format.
+    private static func body(
+        event: Event, scope: JSONValue, subscription: Subscription, budget: inout RenderBudget
+    ) throws(RenderBudget.Exceeded) -> JSONValue {
+        if let template = subscription.mapping?.body { return try template.render(scope, budget: &budget) }
+        let body = formattedBody(event: event, format: subscription.format)
+        try budget.spend(json: body)
+        return body
+    }
+
+    /// The request, unless its exact size (escapes, static headers and all) is over the limit.
+    private static func checked(_ request: RenderedRequest) throws(RenderBudget.Exceeded) -> RenderedRequest {
+        let size = request.url.utf8.count + request.headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count } + request.body.count
+        guard size <= maximumRequestBytes else { throw RenderBudget.Exceeded() }
         return request
     }
 
@@ -82,6 +140,23 @@ public enum RequestRenderer {
         let signature = WebhookSigner.headers(
             scheme: destination.signing, secrets: destination.signingSecrets(at: now), messageId: deliveryId, timestamp: now, body: request.body)
         for (name, value) in signature { signed.setHeader(name, value) }
+        return signed
+    }
+
+    /// Shown instead of a signature to a key that may not read the signing secret.
+    public static let hiddenSignature = "<signature hidden: needs editor role>"
+
+    /// The request as `sign` gives it, but with a placeholder where the signature goes: a key that
+    /// may not read the secret must not get signatures over bodies it chose either. No secret is used.
+    public static func signWithoutSecret(_ request: RenderedRequest, destination: Destination, deliveryId: String, at now: Date) -> RenderedRequest {
+        var signed = request
+        let headers = WebhookSigner.headers(scheme: destination.signing, secrets: [], messageId: deliveryId, timestamp: now, body: request.body)
+        for (name, value) in headers { signed.setHeader(name, value) }
+        switch destination.signing {
+        case .standardWebhooks: signed.setHeader("webhook-signature", "v1," + hiddenSignature)
+        case .segmentHMACSHA1: signed.setHeader("X-Signature", hiddenSignature)
+        case .none: break
+        }
         return signed
     }
 

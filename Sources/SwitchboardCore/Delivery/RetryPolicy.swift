@@ -11,6 +11,9 @@ public enum DeliveryErrorKind: String, Sendable, CaseIterable {
     case timeout, connection, dns, tls
     case refusedAddress = "refused_address"
     case redirect, other
+    /// The delivery was leased again and again without an attempt ever being recorded: its
+    /// send is taken to stop the process, so it is set aside rather than tried forever.
+    case crashed
 }
 
 /// What to do with a delivery after an attempt.
@@ -63,6 +66,8 @@ public struct RetryPolicy: Sendable, Equatable {
         let base = Double(schedule[attemptNumber - 1])
         var delay = base * (1 + jitter * (2 * min(max(random, 0), 1) - 1))
         if let retryAfter { delay = min(max(retryAfter, 0), Self.maximumRetryAfter) }
+        // NaN passes through min and max, and a NaN date traps where storage turns it into milliseconds.
+        if delay.isNaN { delay = base }
         return .retry(at: now.addingTimeInterval(delay))
     }
 
@@ -70,6 +75,8 @@ public struct RetryPolicy: Sendable, Equatable {
     public static func parseRetryAfter(_ value: String, now: Date) -> TimeInterval? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Int(trimmed) { return TimeInterval(max(0, seconds)) }
+        // Digits too many for Int still ask for a long wait: the longest one honoured.
+        if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return maximumRetryAfter }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

@@ -28,7 +28,7 @@ public enum WebhookSigner {
     public static func headers(
         scheme: SigningScheme, secrets: [String], messageId: String, timestamp: Date, body: [UInt8]
     ) -> [(String, String)] {
-        let seconds = String(Int64(timestamp.timeIntervalSince1970.rounded(.down)))
+        let seconds = String(Int64(flooringSaturating: timestamp.timeIntervalSince1970) ?? 0)
         switch scheme {
         case .none:
             return [("webhook-id", messageId), ("webhook-timestamp", seconds)]

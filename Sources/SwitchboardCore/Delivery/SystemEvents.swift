@@ -7,7 +7,7 @@ public enum SystemEvents {
 
     /// `Destination Disabled`, so subscriptions can alert on it.
     public static func destinationDisabled(_ destination: Destination, reason: String, at now: Date, id: String) -> Event {
-        let messageId = "destination-disabled-\(destination.id)-\(Int64(now.timeIntervalSince1970 * 1000))"
+        let messageId = "destination-disabled-\(destination.id)-\(Int64(flooringSaturating: now.timeIntervalSince1970 * 1000) ?? 0)"
         let message: [String: JSONValue] = [
             "type": "track", "event": "Destination Disabled", "anonymousId": "switchboard", "messageId": .string(messageId),
             "properties": ["destinationId": .string(destination.id), "destinationName": .string(destination.name), "reason": .string(reason)],

@@ -1,4 +1,4 @@
-/// Prints `JSONValue` as compact JSON: keys sorted (stable output), slashes unescaped,
+/// Prints `JSONValue` as compact JSON: keys sorted by UTF-8 bytes (stable output), slashes unescaped,
 /// control characters escaped, non-finite numbers as null.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
@@ -19,7 +19,8 @@ struct JSONWriter {
             bytes.append(UInt8(ascii: "]"))
         case .object(let fields):
             bytes.append(UInt8(ascii: "{"))
-            for (offset, key) in fields.keys.sorted().enumerated() {
+            // By UTF-8 bytes: String's `<` is no total order on non-NFC keys ("é]" vs "e\u{301}"), so output followed the hash seed.
+            for (offset, key) in fields.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
                 if offset > 0 { bytes.append(UInt8(ascii: ",")) }
                 write(string: key)
                 bytes.append(UInt8(ascii: ":"))

@@ -44,3 +44,25 @@ public enum VerificationType: String, Sendable, CaseIterable {
     case hmacSHA256 = "hmac-sha256"
     case standardWebhooks = "standard-webhooks"
 }
+
+extension Source {
+    /// Verification settings that are not secrets, so responses show them; every other setting
+    /// (`secret`, `password`, a `token`, anything unknown) is write-only, as destinations' secrets are.
+    public static let shownVerificationFields: Set<String> = ["type", "header", "username", "algorithm", "encoding", "prefix", "timestampHeader"]
+
+    /// `verification` as every response shows it: without its secrets.
+    public var shownVerification: JSONValue? {
+        guard let fields = verification?.objectValue else { return verification.map { _ in [:] } }
+        return .object(fields.filter { Self.shownVerificationFields.contains($0.key) })
+    }
+
+    /// New verification settings that keep the stored secrets they leave out, when the type stays:
+    /// a client that sends back what it read (secrets absent) does not wipe them; `null` clears one.
+    public static func verification(_ new: JSONValue?, keepingSecretsOf old: JSONValue?) -> JSONValue? {
+        guard var fields = new?.objectValue, let stored = old?.objectValue, fields["type"] == stored["type"] else { return new }
+        for (key, value) in stored where !shownVerificationFields.contains(key) && fields[key] == nil {
+            fields[key] = value
+        }
+        return .object(fields)
+    }
+}

@@ -1,6 +1,9 @@
 /// A subscription's or audience's condition: `{"all":[...]}`, `{"any":[...]}`, `{"not":{...}}`
 /// or a leaf `{"field":"traits.plan","op":"eq","value":"pro"}`. A missing field never matches,
 /// except under `not_exists` and `neq`.
+///
+/// Saving one goes through `init(validating:)`, which also holds it to `Limits`; `init(json:)`
+/// alone reads back what storage holds, including conditions saved before the limits.
 public indirect enum Condition: Sendable, Equatable {
     case all([Condition])
     case any([Condition])
@@ -25,10 +28,68 @@ public indirect enum Condition: Sendable, Equatable {
     /// Deepest nesting a condition may have.
     public static let maximumDepth = 16
 
+    /// What one condition may cost to evaluate, checked when it is saved: every event of its
+    /// names is evaluated against it, so these bound the work one subscription adds to ingest.
+    public enum Limits {
+        /// Leaves in the whole condition; an empty `all` or `any` counts as one.
+        public static let maximumLeaves = 100
+        /// Bytes of a leaf's `value` (a string's UTF-8, such as a glob pattern; anything else as
+        /// JSON), of each item of an `in`/`not_in` list, and of a `field` path.
+        public static let maximumValueBytes = 1_024
+
+        static func fits(_ value: JSONValue) -> Bool {
+            if case .string(let text) = value { return text.utf8.count <= maximumValueBytes }
+            return JSONSize.isAtMost(value, maximumValueBytes)
+        }
+        /// Items of an `in`/`not_in` list.
+        public static let maximumListItems = 1_000
+    }
+
     // MARK: Parsing
 
     public init(json: JSONValue, path: String = "condition") throws(ValidationError) {
         self = try Self.parse(json, path: path, depth: 0)
+    }
+
+    /// A condition from an API request: parsed, then held to `Limits` (each refusal names its limit).
+    public init(validating json: JSONValue, path: String = "condition") throws(ValidationError) {
+        self = try Self.parse(json, path: path, depth: 0)
+        var leaves = 0
+        try checkLimits(path: path, leaves: &leaves)
+        guard leaves <= Limits.maximumLeaves else {
+            throw ValidationError(field: path, "a condition may have at most \(Limits.maximumLeaves) leaves (field tests; an empty all or any counts as one)")
+        }
+    }
+
+    private func checkLimits(path: String, leaves: inout Int) throws(ValidationError) {
+        switch self {
+        case .all(let conditions), .any(let conditions):
+            let key = if case .all = self { "all" } else { "any" }
+            if conditions.isEmpty { leaves += 1 }
+            for (index, condition) in conditions.enumerated() {
+                try condition.checkLimits(path: "\(path).\(key)[\(index)]", leaves: &leaves)
+                // Stop counting early: a huge list is refused without walking all of it.
+                if leaves > Limits.maximumLeaves { return }
+            }
+        case .not(let condition):
+            try condition.checkLimits(path: "\(path).not", leaves: &leaves)
+        case .leaf(let field, let op, let value):
+            leaves += 1
+            guard field.description.utf8.count <= Limits.maximumValueBytes else {
+                throw ValidationError(field: "\(path).field", "field may be at most \(Limits.maximumValueBytes) bytes")
+            }
+            guard let value else { return }
+            if op == .in || op == .notIn, let items = value.arrayValue {
+                guard items.count <= Limits.maximumListItems else {
+                    throw ValidationError(field: "\(path).value", "op \(op.rawValue) takes at most \(Limits.maximumListItems) values")
+                }
+                for (index, item) in items.enumerated() where !Limits.fits(item) {
+                    throw ValidationError(field: "\(path).value[\(index)]", "each value may be at most \(Limits.maximumValueBytes) bytes")
+                }
+            } else if !Limits.fits(value) {
+                throw ValidationError(field: "\(path).value", "value may be at most \(Limits.maximumValueBytes) bytes")
+            }
+        }
     }
 
     private static func parse(_ json: JSONValue, path: String, depth: Int) throws(ValidationError) -> Condition {
@@ -115,7 +176,7 @@ public indirect enum Condition: Sendable, Equatable {
         case .notContains: return !contains(actual, expected)
         case .startsWith: return actual.stringValue.map { $0.hasPrefix(expected.stringValue ?? "") } ?? false
         case .endsWith: return actual.stringValue.map { $0.hasSuffix(expected.stringValue ?? "") } ?? false
-        case .glob: return actual.stringValue.map { Glob.matches($0, pattern: expected.stringValue ?? "") } ?? false
+        case .glob: return actual.stringValue.map { GlobPattern(expected.stringValue ?? "").matches($0) } ?? false
         case .gt, .gte, .lt, .lte:
             guard let order = order(actual, expected) else { return false }
             switch op {
@@ -172,35 +233,5 @@ extension JSONValue {
     func looselyEquals(_ other: JSONValue) -> Bool {
         if isNumber, other.isNumber { return numberValue == other.numberValue }
         return self == other
-    }
-}
-
-/// `*` matches any run of characters, `?` any one character; everything else matches itself.
-enum Glob {
-    static func matches(_ text: String, pattern: String) -> Bool {
-        let text = Array(text)
-        let pattern = Array(pattern)
-        var t = 0
-        var p = 0
-        var starP = -1
-        var starT = 0
-        while t < text.count {
-            if p < pattern.count, pattern[p] == "?" || pattern[p] == text[t] {
-                t += 1
-                p += 1
-            } else if p < pattern.count, pattern[p] == "*" {
-                starP = p
-                starT = t
-                p += 1
-            } else if starP >= 0 {
-                p = starP + 1
-                starT += 1
-                t = starT
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == "*" { p += 1 }
-        return p == pattern.count
     }
 }

@@ -30,7 +30,7 @@ public final class IdentifierGenerator: Sendable {
     }
 
     public func make(_ kind: IdentifierKind) -> String {
-        let milliseconds = UInt64(max(0, now().timeIntervalSince1970 * 1000))
+        let milliseconds = UInt64(max(0, Int64(flooringSaturating: now().timeIntervalSince1970 * 1000) ?? 0))
         let (time, random) = state.withLock { state -> (UInt64, (UInt16, UInt64)) in
             if milliseconds > state.lastMilliseconds {
                 state.lastMilliseconds = milliseconds

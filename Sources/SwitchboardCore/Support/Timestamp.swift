@@ -7,8 +7,7 @@ public enum Timestamp {
 
     /// `2026-11-23T17:40:19.123Z`; times outside `representable` are written as its nearest end.
     public static func format(_ date: Date) -> String {
-        let clamped = min(max(date, representable.lowerBound), representable.upperBound)
-        let totalMilliseconds = Int64((clamped.timeIntervalSince1970 * 1000).rounded(.down))
+        let totalMilliseconds = Int64((clamped(date).timeIntervalSince1970 * 1000).rounded(.down))
         let milliseconds = Int(totalMilliseconds.mod(1000))
         let totalSeconds = (totalMilliseconds - Int64(milliseconds)) / 1000
         let secondsOfDay = Int(totalSeconds.mod(86_400))
@@ -30,6 +29,12 @@ public enum Timestamp {
         put(secondsOfDay % 60, at: 17, width: 2)
         put(milliseconds, at: 20, width: 3)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The date within `representable`: its nearest end outside it, the lower end for NaN (which `min`/`max` pass through).
+    static func clamped(_ date: Date) -> Date {
+        if date.timeIntervalSince1970.isNaN { return representable.lowerBound }
+        return min(max(date, representable.lowerBound), representable.upperBound)
     }
 
     /// Parses `YYYY-MM-DD[Tt ]HH:MM:SS[.fraction](Z|±HH:MM|±HHMM)` or a bare date (midnight UTC).

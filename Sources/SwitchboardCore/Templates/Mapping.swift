@@ -37,6 +37,18 @@ public struct Mapping: Sendable, Equatable {
         }
         self.json = json
     }
+
+    /// Refuses what could never be sent: a URL whose fixed text is not http(s) with a host (the
+    /// sender checks every rendered URL too), and header text that is not RFC 9110 field content.
+    public func checkSendable(path: String = "mapping") throws(ValidationError) {
+        func field(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+        if let url, let problem = url.hasExpressions ? url.fixedPrefix.flatMap(DestinationURL.prefixProblem) : DestinationURL.problem(url.renderText(.null)) {
+            throw ValidationError(field: field("url"), problem)
+        }
+        for (name, template) in headers.sorted(by: { $0.key < $1.key }) {
+            if let problem = HeaderValue.problem(templateText: template) { throw ValidationError(field: field("headers." + name), problem) }
+        }
+    }
 }
 
 /// A JSON value whose strings are templates: a string that is exactly one `{{ expr }}` takes
@@ -108,5 +120,42 @@ public enum HeaderName {
                 default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
                 }
             }
+    }
+}
+
+/// RFC 9110 field values, judged as the bytes sent: visible ASCII and obs-text (bytes 0x80-0xFF),
+/// with spaces and tabs only inside; no CR, LF, NUL or other control byte.
+public enum HeaderValue {
+    /// Why the value can never be sent as it is, or nil.
+    public static func problem(_ value: String) -> String? {
+        problem(text: value.utf8, leading: true, trailing: true)
+    }
+
+    /// The same for a header template's literal text (rendered values are cleaned when sending).
+    static func problem(templateText template: Template) -> String? {
+        for (index, part) in template.parts.enumerated() {
+            guard case .text(let text) = part else { continue }
+            if let problem = problem(text: text.utf8, leading: index == 0, trailing: index == template.parts.count - 1) { return problem }
+        }
+        return nil
+    }
+
+    private static func problem(text: String.UTF8View, leading: Bool, trailing: Bool) -> String? {
+        guard text.allSatisfy(isFieldByte) else { return "header values may not hold control characters (CR, LF, NUL, ...)" }
+        func isBlank(_ byte: UInt8?) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        if (leading && isBlank(text.first)) || (trailing && isBlank(text.last)) { return "header values may not start or end with a space or tab" }
+        return nil
+    }
+
+    static func isFieldByte(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
+    }
+}
+
+extension Template {
+    /// The text before the first expression: the part of every rendering known at save time.
+    var fixedPrefix: String? {
+        guard case .text(let text)? = parts.first else { return nil }
+        return text
     }
 }

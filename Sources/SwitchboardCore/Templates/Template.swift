@@ -30,26 +30,58 @@ public struct Template: Sendable, Equatable {
         parts.contains { if case .expression = $0 { return true } else { return false } }
     }
 
+    /// The `{{ }}` holes, and the filters in them: what rendering costs grows with these.
+    var expressionCount: Int {
+        parts.reduce(0) { count, part in if case .expression = part { count + 1 } else { count } }
+    }
+
+    var filterCount: Int {
+        parts.reduce(0) { count, part in if case .expression(let expression) = part { count + expression.filters.count } else { count } }
+    }
+
     /// Text rendering: values as text, a missing value as "" (unless `default` says otherwise).
     /// With `percentEncoding`, each value is percent-encoded, as URL path values must be.
+    /// Unbounded: for text known to be small; requests render within a `RenderBudget`.
     public func renderText(_ scope: JSONValue, percentEncoding: Bool = false) -> String {
+        var unlimited = RenderBudget(.max)
+        return (try? renderText(scope, percentEncoding: percentEncoding, budget: &unlimited)) ?? ""
+    }
+
+    func renderText(_ scope: JSONValue, percentEncoding: Bool = false, budget: inout RenderBudget) throws(RenderBudget.Exceeded) -> String {
         var output = ""
         for part in parts {
             switch part {
-            case .text(let text): output += text
+            case .text(let text):
+                try budget.spend(text.utf8.count)
+                output += text
             case .expression(let expression):
-                let text = expression.evaluate(scope).map(TemplateValue.text) ?? ""
-                output += percentEncoding && !expression.endsWithURLEncode ? TemplateValue.percentEncode(text) : text
+                let value = try expression.evaluate(scope, budget: budget)
+                // Objects and arrays become JSON text: refused first if that text could not fit.
+                try budget.check(value)
+                var text = value.map(TemplateValue.text) ?? ""
+                if percentEncoding && !expression.endsWithURLEncode {
+                    try budget.check(.string(text))
+                    text = TemplateValue.percentEncode(text)
+                }
+                try budget.spend(text.utf8.count)
+                output += text
             }
         }
         return output
     }
 
     /// Typed rendering: a template that is one expression yields its value (null when missing);
-    /// anything else yields the rendered text.
+    /// anything else yields the rendered text. Unbounded, as `renderText(_:percentEncoding:)`.
     public func renderValue(_ scope: JSONValue) -> JSONValue {
-        if let expression = soleExpression { return expression.evaluate(scope) ?? .null }
-        return .string(renderText(scope))
+        var unlimited = RenderBudget(.max)
+        return (try? renderValue(scope, budget: &unlimited)) ?? .null
+    }
+
+    func renderValue(_ scope: JSONValue, budget: inout RenderBudget) throws(RenderBudget.Exceeded) -> JSONValue {
+        guard let expression = soleExpression else { return .string(try renderText(scope, budget: &budget)) }
+        let value = try expression.evaluate(scope, budget: budget) ?? .null
+        try budget.spend(json: value)
+        return value
     }
 }
 
@@ -60,9 +92,14 @@ struct Expression: Sendable, Equatable {
 
     var endsWithURLEncode: Bool { filters.last?.name == .urlEncode }
 
-    func evaluate(_ scope: JSONValue) -> JSONValue? {
+    /// The value, refused as soon as any filter's text outgrows what the budget has left: a chain
+    /// of `json` filters doubles a string each time and would otherwise run away.
+    func evaluate(_ scope: JSONValue, budget: RenderBudget) throws(RenderBudget.Exceeded) -> JSONValue? {
         var value = operand.evaluate(scope)
-        for filter in filters { value = filter.apply(to: value, scope: scope) }
+        for filter in filters {
+            value = filter.apply(to: value, scope: scope)
+            if case .string(let text)? = value, text.utf8.count > budget.remaining { throw RenderBudget.Exceeded() }
+        }
         return value
     }
 }

@@ -78,12 +78,12 @@ enum TemplateValue {
         return output
     }
 
-    /// An RFC 3339 string, or a number of seconds since 1970.
+    /// An RFC 3339 string, or a number of seconds since 1970 (NaN is none); numbers, however far out, are clamped to years 0000-9999.
     static func date(_ value: JSONValue) -> Date? {
         switch value {
         case .string(let text): Timestamp.parse(text)
-        case .int(let seconds): Date(timeIntervalSince1970: Double(seconds))
-        case .double(let seconds): Date(timeIntervalSince1970: seconds)
+        case .int(let seconds): Timestamp.clamped(Date(timeIntervalSince1970: Double(seconds)))
+        case .double(let seconds): seconds.isNaN ? nil : Timestamp.clamped(Date(timeIntervalSince1970: seconds))
         default: nil
         }
     }
@@ -92,6 +92,8 @@ enum TemplateValue {
 /// The strftime subset the `date` filter knows: %Y %m %d %H %M %S %L (milliseconds) %s %F %T %%.
 enum DateFormatting {
     static func strftime(_ date: Date, format: String) -> String {
+        // %s and the fields read the same clamped time, so 1e19 renders as 9999-12-31 and 253402300799.
+        let date = Timestamp.clamped(date)
         let iso = Array(Timestamp.format(date))  // 2026-11-23T17:40:19.123Z
         func slice(_ range: Range<Int>) -> String { String(iso[range]) }
         var output = ""
@@ -111,7 +113,7 @@ enum DateFormatting {
             case "L": output += slice(20..<23)
             case "F": output += slice(0..<10)
             case "T": output += slice(11..<19)
-            case "s": output += String(Int64(date.timeIntervalSince1970.rounded(.down)))
+            case "s": output += String(Int64(flooringSaturating: date.timeIntervalSince1970) ?? 0)
             case "%": output += "%"
             default: output += "%" + String(code)
             }

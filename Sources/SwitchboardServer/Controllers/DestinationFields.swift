@@ -52,11 +52,8 @@ enum DestinationFields {
 
     private static func url(_ fields: JSONObjectReader) throws -> String {
         let text = try fields.requiredString("url", maximumLength: 2048)
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = components.host, !host.isEmpty
-        else {
-            throw ValidationError(field: "url", "url must be an absolute http or https URL")
-        }
+        // The same test the sender applies, so a saved URL is one that can be sent to.
+        if let problem = DestinationURL.problem(text) { throw ValidationError(field: "url", problem) }
         return text
     }
 
@@ -65,9 +62,9 @@ enum DestinationFields {
         var headers: [String: String] = [:]
         for (name, value) in object.fields {
             guard HeaderName.isValid(name) else { throw ValidationError(field: "headers.\(name)", "\"\(name)\" is not a valid header name") }
-            guard let text = value.stringValue, !text.contains(where: { $0 == "\r" || $0 == "\n" }) else {
-                throw ValidationError(field: "headers.\(name)", "header values must be strings without line breaks")
-            }
+            guard let text = value.stringValue else { throw ValidationError(field: "headers.\(name)", "header values must be strings") }
+            // Judged as bytes: "\r\n" is one Character to Swift, and would be dropped on the wire at every send.
+            if let problem = HeaderValue.problem(text) { throw ValidationError(field: "headers.\(name)", problem) }
             headers[name] = text
         }
         return headers

@@ -93,7 +93,7 @@ struct DestinationsController {
             let subscription = Subscription(
                 id: "sub_test", workspaceId: principal.workspaceId, destinationId: destination.id, name: "test", eventNames: ["*"], condition: nil,
                 mapping: nil, createdAt: dependencies.now(), updatedAt: dependencies.now())
-            let sent = RequestRenderer.sign(
+            let sent = try RequestRenderer.sign(
                 RequestRenderer.render(event: event, subscription: subscription, destination: destination), destination: destination,
                 deliveryId: "msg_test_" + event.id.dropFirst(4), at: dependencies.now())
             let result = await dependencies.sender.send(sent, timeoutMs: destination.timeoutMs)

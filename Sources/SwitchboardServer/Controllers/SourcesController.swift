@@ -49,7 +49,9 @@ struct SourcesController {
                 throw APIError.validation(field: "type", "the type of a source cannot be changed")
             }
             if fields.contains("name") { source.name = try fields.requiredString("name") }
-            if fields.contains("verification") { source.verification = try Self.verification(fields) }
+            if fields.contains("verification") {
+                source.verification = Source.verification(try Self.verification(fields), keepingSecretsOf: source.verification)
+            }
             if fields.contains("eventNamePrefix") { source.eventNamePrefix = try fields.optionalString("eventNamePrefix", maximumLength: 100) }
             source.updatedAt = dependencies.now()
             guard try await dependencies.storage.updateSource(source) else { throw APIError.notFound("source") }
@@ -101,7 +103,8 @@ struct SourcesController {
             "id": .string(source.id),
             "name": .string(source.name),
             "type": .string(source.type.rawValue),
-            "verification": source.verification ?? .null,
+            // Secrets are write-only: no response shows them, whatever the key's role.
+            "verification": source.shownVerification ?? .null,
             "eventNamePrefix": source.eventNamePrefix.map(JSONValue.string) ?? .null,
             "writeKey": source.writeKey.map(JSONValue.string) ?? .null,
             "ingestUrl": .string(ingestURL),

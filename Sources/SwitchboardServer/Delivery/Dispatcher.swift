@@ -146,9 +146,21 @@ public struct Dispatcher: Service {
     /// One attempt at one request (a delivery or a batch), recorded for each delivery in it.
     func deliver(_ job: DeliveryJob) async {
         let started = now()
-        let request = RequestRenderer.sign(
-            RequestRenderer.render(events: job.events, subscription: job.subscription, destination: job.destination),
-            destination: job.destination, deliveryId: job.deliveries[0].id, at: started)
+        let rendered: RenderedRequest
+        do {
+            rendered = try RequestRenderer.render(events: job.events, subscription: job.subscription, destination: job.destination)
+        } catch {
+            // Too large now is too large on every retry: fail at once, the reason in the log.
+            await record(job.deliveries.map { delivery in
+                AttemptRecord(
+                    deliveryId: delivery.id, destinationId: job.destination.id,
+                    attempt: Attempt(
+                        number: delivery.attemptCount + 1, at: started, durationMs: 0, responseStatus: nil, responseBody: error.message, error: .other),
+                    decision: .failed)
+            }, job)
+            return
+        }
+        let request = RequestRenderer.sign(rendered, destination: job.destination, deliveryId: job.deliveries[0].id, at: started)
         let result = await sender.send(request, timeoutMs: job.destination.timeoutMs)
         let outcome: AttemptOutcome =
             result.status.map { status in
@@ -166,6 +178,10 @@ public struct Dispatcher: Service {
                     error: result.error),
                 decision: job.destination.retryPolicy.decide(after: outcome, attemptNumber: attemptNumber, now: finished, random: jitter))
         }
+        await record(records, job)
+    }
+
+    private func record(_ records: [AttemptRecord], _ job: DeliveryJob) async {
         do {
             try await attempts.commit(records)
         } catch {

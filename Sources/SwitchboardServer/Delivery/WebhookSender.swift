@@ -20,17 +20,30 @@ struct SendResult: Sendable {
     }
 }
 
-/// Sends rendered requests: no redirects followed, bounded time, a response body read only
-/// up to 4 KiB, and (unless allowed) never to a loopback, private or link-local address.
+/// Sends rendered requests: only to http and https URLs, never to an address the guard refuses
+/// (and then to the address it checked), no redirects followed, the whole exchange bounded by
+/// the destination's timeout, and a response body read only up to 4 KiB (the rest never).
 public struct WebhookSender: Sendable {
     let client: HTTPClient
     let addressGuard: AddressGuard
+    var pinnedClients: PinnedClients = .shared
 
     /// One client for the whole process, like `HTTPClient.shared` but never following redirects.
     static let sharedClient = makeClient()
 
     /// A client with the sender's settings (the benchmark measures its ceiling with the same).
     public static func makeClient() -> HTTPClient {
+        HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration())
+    }
+
+    /// A client that connects `host` to `address` whatever DNS says, keeping the Host header and TLS name of `host`.
+    static func makePinnedClient(host: String, address: String) -> HTTPClient {
+        var configuration = configuration()
+        configuration.dnsOverride = [host: address]
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    static func configuration() -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(10)),
@@ -41,25 +54,57 @@ public struct WebhookSender: Sendable {
         configuration.connectionPool.retryConnectionEstablishment = false
         // No tracer is bootstrapped: without this, every request still builds a no-op span's attributes.
         configuration.tracing.tracer = nil
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        return configuration
     }
 
     func send(_ request: RenderedRequest, timeoutMs: Int) async -> SendResult {
         let started = ContinuousClock.now
-        func elapsed() -> Int {
-            let duration = ContinuousClock.now - started
-            return Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        let timeout = TimeAmount.milliseconds(Int64(max(timeoutMs, 1)))
+        let deadline = NIODeadline.now() + timeout
+        var result = await Self.bounded(by: deadline) { [self] in
+            switch await addressGuard.route(for: request.url) {
+            case .refused(let kind, let reason):
+                return SendResult(status: nil, headers: [], body: "refused: \(reason)", durationMs: 0, error: kind)
+            case .direct:
+                return await Self.exchange(request, client: client, deadline: deadline)
+            case .pinned(let host, let address):
+                return await pinnedClients.withClient(host: host, address: address) { pinned in
+                    await Self.exchange(request, client: pinned, deadline: deadline)
+                }
+            }
         }
-        if let refusal = await addressGuard.refusal(for: request.url) {
-            return SendResult(status: nil, headers: [], body: "refused: \(refusal)", durationMs: elapsed(), error: .refusedAddress)
+        let duration = ContinuousClock.now - started
+        result.durationMs = Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        return result
+    }
+
+    /// The result of `work`, or a timeout once the deadline passes: then the work is cancelled
+    /// (its connection closed), even if it was reading a body that trickles in.
+    static func bounded(by deadline: NIODeadline, _ work: @escaping @Sendable () async -> SendResult) async -> SendResult {
+        let race = Race()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let task = Task { race.finish(await work()) }
+                let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(deadline: deadline) {
+                    race.finish(SendResult(status: nil, headers: [], body: nil, durationMs: 0, error: .timeout))
+                }
+                race.start(continuation, task: task, timer: timer)
+            }
+        } onCancel: {
+            race.cancel()
         }
+    }
+
+    /// One request and its response, the body cut at `Attempt.maximumBodyBytes`.
+    static func exchange(_ request: RenderedRequest, client: HTTPClient, deadline: NIODeadline) async -> SendResult {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         outgoing.body = .bytes(ByteBuffer(bytes: request.body))
         do {
-            let response = try await client.execute(outgoing, timeout: .milliseconds(Int64(max(timeoutMs, 1))))
+            let response = try await client.execute(outgoing, deadline: deadline)
             var body = ByteBuffer()
+            // Leaving the loop early drops the body stream: the client closes the connection, the rest is never read.
             for try await var chunk in response.body {
                 let room = Attempt.maximumBodyBytes - body.readableBytes
                 if chunk.readableBytes > room, let part = chunk.readSlice(length: room) {
@@ -72,9 +117,9 @@ public struct WebhookSender: Sendable {
             let status = Int(response.status.code)
             return SendResult(
                 status: status, headers: response.headers.map { ($0.name, $0.value) }, body: String(decoding: body.readableBytesView, as: UTF8.self),
-                durationMs: elapsed(), error: (300..<400).contains(status) ? .redirect : nil)
+                durationMs: 0, error: (300..<400).contains(status) ? .redirect : nil)
         } catch {
-            return SendResult(status: nil, headers: [], body: nil, durationMs: elapsed(), error: Self.classify(error))
+            return SendResult(status: nil, headers: [], body: nil, durationMs: 0, error: classify(error))
         }
     }
 
@@ -83,6 +128,11 @@ public struct WebhookSender: Sendable {
         if let error = error as? HTTPClientError {
             if [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error) { return .timeout }
             if error == .remoteConnectionClosed { return .connection }
+            // The guard lets none of these through; should one come, nothing was connected.
+            if [.emptyHost, .emptyScheme, .invalidURL, .missingSocketPath].contains(error) { return .refusedAddress }
+        }
+        if let error = error as? NIOConnectionError {
+            return error.connectionErrors.isEmpty && (error.dnsAError != nil || error.dnsAAAAError != nil) ? .dns : .connection
         }
         let text = String(describing: error).lowercased()
         if text.contains("timeout") || text.contains("timed out") || text.contains("deadline") { return .timeout }
@@ -95,77 +145,56 @@ public struct WebhookSender: Sendable {
     }
 }
 
-/// Refuses URLs whose host is, or resolves to, an address the policy forbids.
-struct AddressGuard: Sendable {
-    var allowPrivate: Bool
-    /// When set, the only hosts webhooks may go to (an egress allowlist).
-    var allowedHosts: Set<String>? = nil
-    /// The host's addresses as text (the system resolver, on the thread pool; tests pass their own).
-    var resolve: @Sendable (String) async -> [String] = { host in (try? await NIOThreadPool.singleton.runIfActive { AddressGuard.systemAddresses(host) }) ?? [] }
-    var now: @Sendable () -> Date = { Date() }
-    /// Verdicts on resolved hosts, kept 30 s: otherwise every send waits for a DNS lookup first.
-    let verdicts = HostVerdicts()
+/// The work of one send against its timer: whichever finishes first resumes the sender, and
+/// the other is stopped (a late work result is dropped).
+private final class Race: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<SendResult, Never>?
+        var task: Task<Void, Never>?
+        var timer: Scheduled<Void>?
+        var result: SendResult?
+        var cancelled = false
+    }
 
-    /// Why the URL may not be called, or nil. A host that does not resolve is not refused here:
-    /// the request itself will fail with `dns`.
-    func refusal(for url: String) async -> String? {
-        // Parsing the URL is the costly part, and there is nothing to check without a policy.
-        if allowPrivate && allowedHosts == nil { return nil }
-        let host = URLComponents(string: url)?.host?.lowercased() ?? ""
-        if let allowedHosts, !allowedHosts.contains(host) { return "\(host) is not an allowed destination host" }
-        guard !allowPrivate, !host.isEmpty else { return nil }
-        let literal = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        if AddressPolicy.refusal(for: literal) != .reserved {
-            return AddressPolicy.refusal(for: literal).map { "\(host) is a \($0.rawValue) address" }
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<SendResult, Never>, task: Task<Void, Never>, timer: Scheduled<Void>) {
+        let (finished, cancelled) = state.withLock { state -> (SendResult?, Bool) in
+            guard state.result == nil else { return (state.result, false) }
+            state.continuation = continuation
+            state.task = task
+            state.timer = timer
+            return (nil, state.cancelled)
         }
-        if host == "localhost" || host.hasSuffix(".localhost") { return "\(host) is a loopback address" }
-        if let cached = verdicts.verdict(for: host, now: now()) { return cached.refusal }
-        let addresses = await resolve(host)
-        let refusal = addresses.lazy.compactMap(AddressPolicy.refusal(for:)).first.map { "\(host) resolves to a \($0.rawValue) address" }
-        // A host that did not resolve is asked again next time: it may resolve anywhere then.
-        if !addresses.isEmpty { verdicts.remember(HostVerdicts.Verdict(refusal: refusal), for: host, now: now()) }
-        return refusal
-    }
-
-    /// Every address the system resolver gives for the host, as text.
-    static func systemAddresses(_ host: String) -> [String] {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return [] }
-        defer { freeaddrinfo(first) }
-        var addresses: [String] = []
-        var cursor: UnsafeMutablePointer<addrinfo>? = first
-        while let entry = cursor {
-            var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-            if entry.pointee.ai_family == AF_INET {
-                entry.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
-                    var address = pointer.pointee.sin_addr
-                    _ = inet_ntop(AF_INET, &address, &buffer, socklen_t(buffer.count))
-                }
-            } else if entry.pointee.ai_family == AF_INET6 {
-                entry.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-                    var address = pointer.pointee.sin6_addr
-                    _ = inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count))
-                }
-            }
-            let text = String(cString: buffer)
-            if !text.isEmpty { addresses.append(text) }
-            cursor = entry.pointee.ai_next
+        if let finished {
+            // Finished before it was wired up: the timer is all that is left to stop.
+            timer.cancel()
+            task.cancel()
+            continuation.resume(returning: finished)
+        } else if cancelled {
+            task.cancel()
         }
-        return addresses
-    }
-}
-
-/// What resolving each host showed, shared by every copy of the guard.
-final class HostVerdicts: Sendable {
-    struct Verdict: Sendable {
-        var refusal: String?
     }
 
-    private let cache = Mutex(ExpiringCache<String, Verdict>(lifetime: 30, capacity: 10_000))
+    func finish(_ result: SendResult) {
+        let (continuation, task, timer) = state.withLock { state -> (CheckedContinuation<SendResult, Never>?, Task<Void, Never>?, Scheduled<Void>?) in
+            guard state.result == nil else { return (nil, nil, nil) }
+            state.result = result
+            defer { (state.continuation, state.task, state.timer) = (nil, nil, nil) }
+            return (state.continuation, state.task, state.timer)
+        }
+        timer?.cancel()
+        // After a timeout the exchange is cancelled: AsyncHTTPClient then closes its connection.
+        task?.cancel()
+        continuation?.resume(returning: result)
+    }
 
-    func verdict(for host: String, now: Date) -> Verdict? { cache.withLock { $0.value(for: host, now: now) } }
-
-    func remember(_ verdict: Verdict, for host: String, now: Date) { cache.withLock { $0.insert(verdict, for: host, now: now) } }
+    /// The sender itself was cancelled (shutdown): stop the work, which then finishes the race.
+    func cancel() {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            state.cancelled = true
+            return state.task
+        }
+        task?.cancel()
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import CompressNIO
 import Hummingbird
+import NIOCore
 import SwitchboardCore
 
 /// Reads a request body as JSON with the API's limits: size (also after gzip), content type
@@ -18,6 +19,9 @@ struct JSONBodyReader: Sendable {
         do {
             buffer = try await request.body.collect(upTo: maximumBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.payloadTooLarge(limit: maximumBytes)
+        } catch is NIOTooManyBytesError {
+            // A chunked body has no Content-Length: it is cut off as it streams past the limit.
             throw APIError.payloadTooLarge(limit: maximumBytes)
         }
         buffer = try decode(buffer, encoding: request.headers[.contentEncoding])
@@ -44,7 +48,8 @@ struct JSONBodyReader: Sendable {
             var compressed = buffer
             let decompressed: ByteBuffer
             do {
-                decompressed = try compressed.decompress(with: .gzip(), maxSize: maximumBytes + 1)
+                // One byte over the limit tells "too large" from "exactly the limit"; a limit of Int.max must not overflow.
+                decompressed = try compressed.decompress(with: .gzip(), maxSize: maximumBytes < .max ? maximumBytes + 1 : .max)
             } catch let error as CompressNIOError where error == .bufferOverflow {
                 throw APIError.payloadTooLarge(limit: maximumBytes)
             } catch {

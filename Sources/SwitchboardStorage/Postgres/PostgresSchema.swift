@@ -159,6 +159,13 @@ enum PostgresSchema {
                 PRIMARY KEY (delivery_id, number)
             );
             """
-        )
+        ),
+        (
+            "2-lease-count",
+            """
+            -- Leases since the last recorded attempt: the crash-loop breaker's count.
+            ALTER TABLE deliveries ADD COLUMN lease_count BIGINT NOT NULL DEFAULT 0;
+            """
+        ),
     ]
 }

@@ -3,36 +3,19 @@ import PostgresNIO
 import SwitchboardCore
 
 extension PostgresStorage {
-    /// Creates a pending delivery, due now, for every subscription each new event matches, and
-    /// wakes every node when there is any.
+    /// Routes events storage emits itself (`Destination Disabled`) inside the transaction that
+    /// emits them; ingested events are routed before theirs (`routeEvents(_:)`).
     func routeEvents(_ connection: PostgresConnection, _ events: [Event]) async throws {
         var candidates: [String: [Subscription]] = [:]
-        var deliveries: [[ColumnValue]] = []
+        var routed: [RoutedEvent] = []
         for event in events {
             let key = event.workspaceId + "\u{0}" + event.name
             if candidates[key] == nil {
                 candidates[key] = try await candidateSubscriptions(connection, workspaceId: event.workspaceId, eventName: event.name)
             }
-            for subscription in candidates[key] ?? [] where subscription.matches(event) {
-                deliveries.append([
-                    .text(identifiers.make(.delivery)), .text(event.workspaceId), .text(event.id), .text(subscription.id),
-                    .text(subscription.destinationId), .date(event.receivedAt), .date(event.receivedAt), .date(event.receivedAt),
-                    .text(event.userId ?? event.anonymousId),
-                ])
-            }
+            routed.append(RoutedEvent(event: event, subscriptionIds: EventRouter.matches(event, candidates[key] ?? [])))
         }
-        guard !deliveries.isEmpty else { return }
-        for chunk in deliveries.chunked(Self.rowsPerStatement) {
-            var statement = Statement(
-                """
-                INSERT INTO deliveries (id, workspace_id, event_id, subscription_id, destination_id, next_attempt_at, created_at,
-                    updated_at, order_key, status, attempt_count) SELECT *, 'pending', 0 FROM (VALUES 
-                """)
-            statement.values(Array(chunk), types: ["text", "text", "text", "text", "text", "bigint", "bigint", "bigint", "text"])
-            statement.add(") AS v")
-            try await connection.rows(statement, logger: logger)
-        }
-        try await connection.query("SELECT pg_notify(\(Self.workChannel), '')", logger: logger)
+        try await insertDeliveries(connection, routed)
     }
 
     // MARK: Activity log
@@ -62,7 +45,8 @@ extension PostgresStorage {
         try await transaction { connection in
             try await connection.query(
                 """
-                UPDATE deliveries SET status = 'pending', next_attempt_at = \(now.milliseconds), lease_until = NULL, updated_at = \(now.milliseconds)
+                UPDATE deliveries SET status = 'pending', next_attempt_at = \(now.milliseconds), lease_until = NULL, lease_count = 0,
+                    updated_at = \(now.milliseconds)
                 WHERE id = \(id) AND workspace_id = \(workspaceId)
                 """, logger: logger)
             try await connection.query("SELECT pg_notify(\(Self.workChannel), '')", logger: logger)
@@ -74,7 +58,8 @@ extension PostgresStorage {
         try await transaction { connection in
             let count = try await connection.rows(
                 """
-                UPDATE deliveries SET status = 'pending', next_attempt_at = \(now.milliseconds), lease_until = NULL, updated_at = \(now.milliseconds)
+                UPDATE deliveries SET status = 'pending', next_attempt_at = \(now.milliseconds), lease_until = NULL, lease_count = 0,
+                    updated_at = \(now.milliseconds)
                 WHERE destination_id = \(destinationId) AND workspace_id = \(workspaceId) AND status = 'failed'
                     AND created_at >= \(since.milliseconds) AND created_at < \(until?.milliseconds ?? Int64.max)
                 RETURNING id
@@ -116,7 +101,7 @@ extension PostgresStorage {
             let candidates = try await connection.rows(
                 """
                 SELECT c.* FROM destinations t CROSS JOIN LATERAL (
-                    SELECT d.id, d.destination_id, d.subscription_id, d.next_attempt_at FROM deliveries d
+                    SELECT d.id, d.destination_id, d.subscription_id, d.next_attempt_at, d.lease_count FROM deliveries d
                     WHERE d.destination_id = t.id AND d.status = 'pending' AND d.next_attempt_at <= \(nowMs)
                         AND (d.lease_until IS NULL OR d.lease_until <= \(nowMs))
                         AND (t.ordering <> 'per-user' OR d.order_key IS NULL OR NOT EXISTS (
@@ -131,7 +116,7 @@ extension PostgresStorage {
             ).map { row in
                 LeasePlanner.Candidate(
                     deliveryId: row.string("id"), destinationId: row.string("destination_id"), subscriptionId: row.string("subscription_id"),
-                    dueAt: row.requiredDate("next_attempt_at"))
+                    dueAt: row.requiredDate("next_attempt_at"), leaseCount: row.int("lease_count") ?? 0)
             }
             guard !candidates.isEmpty else { return [] }
 
@@ -168,6 +153,7 @@ extension PostgresStorage {
                     batching: destination.batching, inFlight: inFlight[id] ?? 0, nextSendAt: nextSendAt[id])
             }
             let plan = LeasePlanner.plan(candidates: candidates, destinations: states, now: now, limit: limit)
+            try await setAside(connection, deliveryIds: plan.setAside, nowMs: nowMs)
             guard !plan.sends.isEmpty else { return [] }
             for (id, next) in plan.nextSendAt {
                 try await connection.query("UPDATE destinations SET next_send_at = \(next.milliseconds) WHERE id = \(id)", logger: logger)
@@ -176,11 +162,13 @@ extension PostgresStorage {
             // Lease everything planned in one statement; a batch shares its first delivery's lease group.
             let planned = plan.sends.flatMap(\.deliveryIds)
             let groups = plan.sends.flatMap { send in send.deliveryIds.map { _ in send.deliveryIds[0] } }
+            let slowest = plan.sends.compactMap { destinations[$0.destinationId]?.timeoutMs }.max() ?? 0
+            let leaseMs = Int64(LeasePlanner.leaseDuration(leaseSeconds, timeoutMs: slowest) * 1000)
             var rows: [String: PostgresRandomAccessRow] = [:]
             for row in try await connection.rows(
                 """
                 WITH leased AS (
-                    UPDATE deliveries d SET lease_until = \(nowMs + Int64(leaseSeconds * 1000)), lease_group = u.lease_group
+                    UPDATE deliveries d SET lease_until = \(nowMs + leaseMs), lease_group = u.lease_group, lease_count = d.lease_count + 1
                     FROM unnest(\(planned)::text[], \(groups)::text[]) AS u(id, lease_group) WHERE d.id = u.id
                     RETURNING d.*
                 )
@@ -233,7 +221,7 @@ extension PostgresStorage {
                 var deliveries = Statement(
                     """
                     UPDATE deliveries d SET status = v.status, attempt_count = v.attempt_count, next_attempt_at = v.next_attempt_at,
-                        lease_until = NULL, lease_group = NULL, updated_at = v.updated_at
+                        lease_until = NULL, lease_group = NULL, lease_count = 0, updated_at = v.updated_at
                     FROM (VALUES 
                     """)
                 deliveries.values(
@@ -268,7 +256,23 @@ extension PostgresStorage {
 
     public func releaseLeases(deliveryIds: [String]) async throws {
         guard !deliveryIds.isEmpty else { return }
-        try await rows("UPDATE deliveries SET lease_until = NULL, lease_group = NULL WHERE status = 'pending' AND id = ANY(\(deliveryIds))")
+        try await rows("UPDATE deliveries SET lease_until = NULL, lease_group = NULL, lease_count = GREATEST(lease_count - 1, 0) WHERE status = 'pending' AND id = ANY(\(deliveryIds))")
+    }
+
+    /// Fails deliveries the planner set aside, each with a `crashed` attempt in the activity log.
+    private func setAside(_ connection: PostgresConnection, deliveryIds: [String], nowMs: Int64) async throws {
+        guard !deliveryIds.isEmpty else { return }
+        try await connection.query(
+            """
+            WITH failed AS (
+                UPDATE deliveries SET status = 'failed', attempt_count = attempt_count + 1, next_attempt_at = NULL, lease_until = NULL,
+                    lease_group = NULL, lease_count = 0, updated_at = \(nowMs)
+                WHERE id = ANY(\(deliveryIds)) RETURNING id, attempt_count
+            )
+            INSERT INTO attempts (delivery_id, number, at, duration_ms, response_status, response_body, error)
+            SELECT id, attempt_count, \(nowMs), 0, NULL, \(LeasePlanner.crashedMessage), \(DeliveryErrorKind.crashed.rawValue) FROM failed
+            ON CONFLICT (delivery_id, number) DO UPDATE SET at = excluded.at, response_body = excluded.response_body, error = excluded.error
+            """, logger: logger)
     }
 
     /// Disables a destination (its pending deliveries wait) and emits `Destination Disabled`.

@@ -245,16 +245,6 @@ public struct PostgresStorage: Storage {
     /// Rows per multi-row INSERT: well under PostgreSQL's 65,535 parameters per statement.
     static let rowsPerStatement = 2_000
 
-    @discardableResult
-    public func insertEvents(_ events: [Event]) async throws -> Int {
-        guard !events.isEmpty else { return 0 }
-        return try await transaction { connection in
-            let inserted = try await insertNewEvents(connection, events)
-            try await routeEvents(connection, inserted)
-            return inserted.count
-        }
-    }
-
     /// Inserts events and returns the new ones: a duplicate messageId is skipped, and so is its
     /// routing, since it was routed when first stored.
     func insertNewEvents(_ connection: PostgresConnection, _ events: [Event]) async throws -> [Event] {

@@ -179,6 +179,10 @@ enum SQLiteSchema {
                     CREATE INDEX deliveries_destination_due ON deliveries(destination_id, next_attempt_at, id) WHERE status = 'pending';
                     """)
         }
+        migrator.registerMigration("5-lease-count") { db in
+            // Leases since the last recorded attempt: the crash-loop breaker's count.
+            try db.execute(sql: "ALTER TABLE deliveries ADD COLUMN lease_count INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

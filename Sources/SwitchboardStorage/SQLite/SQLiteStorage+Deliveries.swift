@@ -3,23 +3,13 @@ import GRDB
 import SwitchboardCore
 
 extension SQLiteStorage {
-    /// Creates a pending delivery, due now, for every subscription the new event matches.
+    /// Routes an event storage emits itself (`Destination Disabled`) inside the transaction that
+    /// emits it; ingested events are routed before theirs (`routeEvents`).
     func routeEvent(_ db: Database, _ event: Event, cache: inout [String: [Subscription]]) throws {
         let key = event.workspaceId + "\u{0}" + event.name
         let candidates = try cache[key] ?? Self.candidateSubscriptions(db, workspaceId: event.workspaceId, eventName: event.name)
         cache[key] = candidates
-        for subscription in candidates where subscription.matches(event) {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO deliveries (id, workspace_id, event_id, subscription_id, destination_id, status, attempt_count,
-                        next_attempt_at, created_at, updated_at, order_key)
-                    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                identifiers.make(.delivery), event.workspaceId, event.id, subscription.id, subscription.destinationId,
-                event.receivedAt.milliseconds, event.receivedAt.milliseconds, event.receivedAt.milliseconds, event.userId ?? event.anonymousId,
-            ])
-        }
+        try insertDeliveries(db, RoutedEvent(event: event, subscriptionIds: EventRouter.matches(event, candidates)))
     }
 
     // MARK: Activity log
@@ -53,7 +43,7 @@ extension SQLiteStorage {
     public func retryDelivery(id: String, workspaceId: String, now: Date) async throws -> Delivery? {
         try await write { db in
             try db.execute(
-                sql: "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND workspace_id = ?",
+                sql: "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL, lease_count = 0, updated_at = ? WHERE id = ? AND workspace_id = ?",
                 arguments: [now.milliseconds, now.milliseconds, id, workspaceId])
             return try Self.delivery(db, id: id, workspaceId: workspaceId)
         }
@@ -63,7 +53,7 @@ extension SQLiteStorage {
         try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ?
+                    UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL, lease_count = 0, updated_at = ?
                     WHERE destination_id = ? AND workspace_id = ? AND status = 'failed' AND created_at >= ? AND created_at < ?
                     """,
                 arguments: [now.milliseconds, now.milliseconds, destinationId, workspaceId, since.milliseconds, until?.milliseconds ?? Int64.max])
@@ -126,6 +116,7 @@ extension SQLiteStorage {
                     inFlight: inFlight, nextSendAt: (row["next_send_at"] as Int64?).map(Date.init(milliseconds:)))
             }
             let plan = LeasePlanner.plan(candidates: candidates, destinations: states, now: now, limit: limit)
+            try Self.setAside(db, deliveryIds: plan.setAside, nowMs: nowMs)
             guard !plan.sends.isEmpty else { return [] }
             for (id, next) in plan.nextSendAt {
                 try db.execute(sql: "UPDATE destinations SET next_send_at = ? WHERE id = ?", arguments: [next.milliseconds, id])
@@ -133,9 +124,11 @@ extension SQLiteStorage {
 
             // Lease everything planned in one statement; a batch shares its first delivery's lease group.
             let planned = plan.sends.flatMap(\.deliveryIds)
+            let slowest = plan.sends.compactMap { destinations[$0.destinationId]?.timeoutMs }.max() ?? 0
+            let leaseMs = Int64(LeasePlanner.leaseDuration(leaseSeconds, timeoutMs: slowest) * 1000)
             try db.execute(
-                sql: "UPDATE deliveries SET lease_until = ?, lease_group = id WHERE id IN (\(Self.placeholders(planned.count)))",
-                arguments: [nowMs + Int64(leaseSeconds * 1000)] + StatementArguments(planned))
+                sql: "UPDATE deliveries SET lease_until = ?, lease_group = id, lease_count = lease_count + 1 WHERE id IN (\(Self.placeholders(planned.count)))",
+                arguments: [nowMs + leaseMs] + StatementArguments(planned))
             for send in plan.sends where send.deliveryIds.count > 1 {
                 try db.execute(
                     sql: "UPDATE deliveries SET lease_group = ? WHERE id IN (\(Self.placeholders(send.deliveryIds.count)))",
@@ -189,7 +182,7 @@ extension SQLiteStorage {
             candidates += try Row.mapAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT d.id, d.subscription_id, d.next_attempt_at FROM deliveries d INDEXED BY deliveries_destination_due
+                        SELECT d.id, d.subscription_id, d.next_attempt_at, d.lease_count FROM deliveries d INDEXED BY deliveries_destination_due
                         JOIN destinations t ON t.id = d.destination_id
                         WHERE d.destination_id = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
                             AND (d.lease_until IS NULL OR d.lease_until <= ?)
@@ -202,12 +195,30 @@ extension SQLiteStorage {
             ) { row in
                 LeasePlanner.Candidate(
                     deliveryId: row["id"], destinationId: destinationId, subscriptionId: row["subscription_id"],
-                    dueAt: Date(milliseconds: row["next_attempt_at"]))
+                    dueAt: Date(milliseconds: row["next_attempt_at"]), leaseCount: row["lease_count"])
             }
         }
         // The oldest due work first, across destinations, as one query over all of them would give.
         candidates.sort { ($0.dueAt, $0.deliveryId) < ($1.dueAt, $1.deliveryId) }
         return Array(candidates.prefix(limit))
+    }
+
+    /// Fails deliveries the planner set aside, each with a `crashed` attempt in the activity log.
+    static func setAside(_ db: Database, deliveryIds: [String], nowMs: Int64) throws {
+        guard !deliveryIds.isEmpty else { return }
+        let ids = StatementArguments(deliveryIds)
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO attempts (delivery_id, number, at, duration_ms, response_status, response_body, error)
+                SELECT id, attempt_count + 1, ?, 0, NULL, ?, ? FROM deliveries WHERE id IN (\(placeholders(deliveryIds.count)))
+                """,
+            arguments: [nowMs, LeasePlanner.crashedMessage, DeliveryErrorKind.crashed.rawValue] + ids)
+        try db.execute(
+            sql: """
+                UPDATE deliveries SET status = 'failed', attempt_count = attempt_count + 1, next_attempt_at = NULL, lease_until = NULL,
+                    lease_group = NULL, lease_count = 0, updated_at = ? WHERE id IN (\(placeholders(deliveryIds.count)))
+                """,
+            arguments: [nowMs] + ids)
     }
 
     private static func placeholders(_ count: Int) -> String {
@@ -232,7 +243,7 @@ extension SQLiteStorage {
                 try db.cachedStatement(
                     sql: """
                         UPDATE deliveries SET status = ?, attempt_count = ?, next_attempt_at = ?, lease_until = NULL, lease_group = NULL,
-                            updated_at = ?
+                            lease_count = 0, updated_at = ?
                         WHERE id = ?
                         """
                 ).execute(arguments: [status.rawValue, attempt.number, next?.milliseconds, now.milliseconds, record.deliveryId])
@@ -260,7 +271,7 @@ extension SQLiteStorage {
         guard !deliveryIds.isEmpty else { return }
         try await writeWithoutSync { db in
             try db.execute(
-                sql: "UPDATE deliveries SET lease_until = NULL, lease_group = NULL WHERE status = 'pending' AND id IN (\(Self.placeholders(deliveryIds.count)))",
+                sql: "UPDATE deliveries SET lease_until = NULL, lease_group = NULL, lease_count = MAX(lease_count - 1, 0) WHERE status = 'pending' AND id IN (\(Self.placeholders(deliveryIds.count)))",
                 arguments: StatementArguments(deliveryIds))
         }
     }

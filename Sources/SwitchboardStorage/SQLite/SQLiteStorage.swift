@@ -181,21 +181,6 @@ public struct SQLiteStorage: Storage {
 
     // MARK: Events
 
-    @discardableResult
-    public func insertEvents(_ events: [Event]) async throws -> Int {
-        guard !events.isEmpty else { return 0 }
-        return try await write { db in
-            var inserted = 0
-            var subscriptions: [String: [Subscription]] = [:]
-            // A duplicate is skipped, and so is its routing: it was routed when first stored.
-            for event in events where try insertEvent(db, event) {
-                inserted += 1
-                try routeEvent(db, event, cache: &subscriptions)
-            }
-            return inserted
-        }
-    }
-
     /// Inserts one event; false when its source already has its messageId.
     func insertEvent(_ db: Database, _ event: Event) throws -> Bool {
         try db.cachedStatement(

@@ -1,0 +1,83 @@
+import Foundation
+import NIOHTTP1
+import Hummingbird
+import HummingbirdTesting
+import SwitchboardCore
+import Synchronization
+import Testing
+
+/// One poisoned delivery must not take a node down forever: the real binary, whose process is
+/// killed every time it sends that delivery, sets it aside as `crashed` and the queue flows on.
+@Suite struct CrashLoopProcessTests {
+    /// Receives webhooks; a body that says "poison" kills the server sending it before any answer.
+    final class KillingReceiver: Sendable {
+        let server = Mutex<ServerProcess?>(nil)
+        let kills = Atomic<Int>(0)
+        let delivered = Mutex<[String]>([])
+
+        func handle(_ request: Request) async throws -> Response {
+            let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+            if body.contains("poison") {
+                server.withLock { $0 }?.kill()
+                kills.add(1, ordering: .relaxed)
+                return Response(status: .internalServerError)
+            }
+            delivered.withLock { $0.append(body) }
+            return Response(status: .ok)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aDeliveryWhoseSendKillsTheProcessIsSetAsideAndTheQueueFlows() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let receiver = KillingReceiver()
+        let router = Router()
+        router.post("/hook") { request, _ in try await receiver.handle(request) }
+        let receiverApp = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await receiverApp.test(.live) { client in
+            let hook = "http://127.0.0.1:\(client.port ?? 0)/hook"
+            // Leases of 1 s, so the 3 s timeout plus slack: a dead node's work comes back within seconds. The
+            // timeout is long enough that the receiver kills the node before it could record a timeout.
+            func start() throws -> ServerProcess {
+                let server = try ServerProcess(
+                    database: directory.database, environment: ["SWITCHBOARD_ADMIN_KEY": adminKey],
+                    arguments: ["--port", "0", "--allow-private-destinations", "--lease-seconds", "1"])
+                receiver.server.withLock { $0 = server }
+                return server
+            }
+            var server = try start()
+            defer { receiver.server.withLock { $0 }?.kill() }
+
+            let writeKey = try #require(try await server.create("/v1/sources", ["name": "web", "type": "segment"])["writeKey"]?.stringValue)
+            let destination = try await server.create(
+                "/v1/destinations", ["name": "hook", "url": .string(hook), "ordering": "per-user", "timeoutMs": 3000])
+            let destinationId = try #require(destination["id"]?.stringValue)
+            _ = try await server.create("/v1/subscriptions", ["name": "all", "destinationId": .string(destinationId), "eventNames": ["*"]])
+            for kind in ["poison", "fine"] {
+                let sent = try await server.call(.POST, "/v1/track", writeKey: writeKey, json: ["userId": "u1", "event": "Order", "properties": ["kind": .string(kind)]])
+                #expect(sent.status == 200)
+            }
+
+            // Each time the node dies it is started again, as a supervisor would, until the queue has moved on.
+            let deadline = Date().addingTimeInterval(120)
+            while receiver.delivered.withLock({ $0.isEmpty }), Date() < deadline {
+                if !server.isRunning { server = try start() }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            if !server.isRunning { server = try start() }
+            #expect(receiver.delivered.withLock { $0.count } == 1)
+            #expect(receiver.delivered.withLock { $0.first?.contains("fine") } == true)
+            #expect(receiver.kills.load(ordering: .relaxed) == 3)
+
+            // The activity log shows it failed with `crashed`, and it can be retried by hand.
+            let failed = try await server.call(.GET, "/v1/deliveries?destinationId=\(destinationId)&status=failed").json["data"]?.arrayValue ?? []
+            #expect(failed.count == 1)
+            let crashed = try #require(failed.first)
+            #expect(crashed["attempts"]?.arrayValue?.last?["error"] == "crashed")
+            let id = try #require(crashed["id"]?.stringValue)
+            let retried = try await server.call(.POST, "/v1/deliveries/\(id)/retry")
+            #expect(retried.json["status"] == "pending", "\(retried.json)")
+        }
+    }
+}
