@@ -10,38 +10,6 @@ import Testing
 /// connected, and a name that changes its answer between sends (DNS rebinding) does not move
 /// requests to an internal service.
 @Suite struct EgressSecurityProcessTests {
-    /// Calls the binary's API with the admin key.
-    struct API {
-        let base: String
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-
-        func call(_ method: HTTPMethod, _ path: String, _ json: JSONValue? = nil, key: String? = adminKey) async throws -> (status: Int, json: JSONValue) {
-            var request = HTTPClientRequest(url: base + path)
-            request.method = method
-            if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-            if let json {
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: JSONCoding.data(json)))
-            }
-            let response = try await http.execute(request, timeout: .seconds(30))
-            let bytes = Array(try await response.body.collect(upTo: 1 << 20).readableBytesView)
-            return (Int(response.status.code), bytes.isEmpty ? .null : try JSONCoding.parse(bytes, maximumDepth: .max))
-        }
-
-        /// Runs `body` with a client for `base`, shut down however `body` ends.
-        static func with<T>(_ base: String, _ body: (API) async throws -> T) async throws -> T {
-            let api = API(base: base)
-            do {
-                let result = try await body(api)
-                try? await api.http.shutdown()
-                return result
-            } catch {
-                try? await api.http.shutdown()
-                throw error
-            }
-        }
-    }
-
     @Test(.timeLimit(.minutes(2)))
     func aUnixSocketURLIsRefusedAtSaveAndNeverConnectedAtSend() async throws {
         let directory = try TemporaryDirectory()
@@ -57,28 +25,25 @@ import Testing
         defer { server.kill() }
         let socketURL = "http+unix://" + socketPath.replacingOccurrences(of: "/", with: "%2F") + "/info"
 
-        let (refusedDestination, refusedMappings, sent) = try await API.with("http://127.0.0.1:\(server.port)") { api in
-            let refusedDestination = try await api.call(.POST, "/v1/destinations", ["name": "socket", "url": .string(socketURL)])
-            let source = try await api.call(.POST, "/v1/sources", ["name": "web", "type": "segment"])
-            let destination = try await api.call(.POST, "/v1/destinations", ["name": "hook", "url": "http://127.0.0.1:9/hook"])
-            let destinationId = try #require(destination.json["id"]?.stringValue)
-            var refusedMappings: [(String, Int, JSONValue)] = []
-            for url in [socketURL, "unix://\(socketPath)", "http+unix://%2Ftmp%2Fx.sock/{{ userId }}"] {
-                let response = try await api.call(
-                    .POST, "/v1/subscriptions", ["name": "s", "destinationId": .string(destinationId), "eventNames": ["*"], "mapping": ["url": .string(url)]])
-                refusedMappings.append((url, response.status, response.json))
-            }
-            // A URL stored before it was validated (as from an older version) reaches the sender as it is.
-            let writeKey = try #require(source.json["writeKey"]?.stringValue)
-            let storage = try SQLiteStorage(path: directory.database)
-            let workspaceId = try #require(try await storage.source(writeKey: writeKey)?.workspaceId)
-            var stored = try #require(try await storage.destination(id: destinationId, workspaceId: workspaceId))
-            stored.url = socketURL
-            #expect(try await storage.updateDestination(stored))
-            storage.close()
-            let sent = try await api.call(.POST, "/v1/destinations/\(destinationId)/test")
-            return (refusedDestination, refusedMappings, sent)
+        let refusedDestination = try await server.call(.POST, "/v1/destinations", json: ["name": "socket", "url": .string(socketURL)])
+        let source = try await server.call(.POST, "/v1/sources", json: ["name": "web", "type": "segment"])
+        let destination = try await server.call(.POST, "/v1/destinations", json: ["name": "hook", "url": "http://127.0.0.1:9/hook"])
+        let destinationId = try #require(destination.json["id"]?.stringValue)
+        var refusedMappings: [(String, Int, JSONValue)] = []
+        for url in [socketURL, "unix://\(socketPath)", "http+unix://%2Ftmp%2Fx.sock/{{ userId }}"] {
+            let response = try await server.call(
+                .POST, "/v1/subscriptions", json: ["name": "s", "destinationId": .string(destinationId), "eventNames": ["*"], "mapping": ["url": .string(url)]])
+            refusedMappings.append((url, response.status, response.json))
         }
+        // A URL stored before it was validated (as from an older version) reaches the sender as it is.
+        let writeKey = try #require(source.json["writeKey"]?.stringValue)
+        let storage = try SQLiteStorage(path: directory.database)
+        let workspaceId = try #require(try await storage.source(writeKey: writeKey)?.workspaceId)
+        var stored = try #require(try await storage.destination(id: destinationId, workspaceId: workspaceId))
+        stored.url = socketURL
+        #expect(try await storage.updateDestination(stored))
+        storage.close()
+        let sent = try await server.call(.POST, "/v1/destinations/\(destinationId)/test")
         server.kill()
 
         #expect(refusedDestination.status == 422 && refusedDestination.json["error"]?["field"] == "url", "\(refusedDestination)")
@@ -105,21 +70,18 @@ import Testing
         let hosts = directory.url.appendingPathComponent("hosts")
         try MountNamespace.write("127.0.0.2 rebind.test\n", to: hosts)
         // 127.0.0.2 stands in for a public address: allowed by the production setting for trusted networks; 127.0.0.1 stays refused.
-        let server = try MountNamespace.Server(
-            database: directory.database, hostsFile: hosts.path, environment: ["SWITCHBOARD_ADMIN_KEY": adminKey],
-            arguments: ["--port", "0", "--allow-destination-networks", "127.0.0.2/32"])
+        let server = try ServerProcess(
+            database: directory.database, environment: ["SWITCHBOARD_ADMIN_KEY": adminKey],
+            arguments: ["--port", "0", "--allow-destination-networks", "127.0.0.2/32"], launcher: MountNamespace.launcher(hostsFile: hosts.path))
         defer { server.kill() }
         let url = "http://rebind.test:\(publicServer.port)/hook"
-        let (first, second, internalName) = try await API.with("http://127.0.0.1:\(server.port)") { api in
-            let created = try await api.call(.POST, "/v1/destinations", ["name": "rebinding", "url": .string(url)])
-            let id = try #require(created.json["id"]?.stringValue, "\(created)")
-            let first = try await api.call(.POST, "/v1/destinations/\(id)/test")
-            // The name now answers the internal service's address; the receiver closed its connection, so a new one is made.
-            try MountNamespace.write("127.0.0.1 rebind.test\n127.0.0.1 internal.test\n", to: hosts)
-            let second = try await api.call(.POST, "/v1/destinations/\(id)/test")
-            let internalName = try await api.call(.POST, "/v1/destinations", ["name": "internal", "url": .string("http://internal.test:\(publicServer.port)/")])
-            return (first, second, internalName)
-        }
+        let created = try await server.call(.POST, "/v1/destinations", json: ["name": "rebinding", "url": .string(url)])
+        let id = try #require(created.json["id"]?.stringValue, "\(created)")
+        let first = try await server.call(.POST, "/v1/destinations/\(id)/test")
+        // The name now answers the internal service's address; the receiver closed its connection, so a new one is made.
+        try MountNamespace.write("127.0.0.1 rebind.test\n127.0.0.1 internal.test\n", to: hosts)
+        let second = try await server.call(.POST, "/v1/destinations/\(id)/test")
+        let internalName = try await server.call(.POST, "/v1/destinations", json: ["name": "internal", "url": .string("http://internal.test:\(publicServer.port)/")])
         server.kill()
 
         #expect(first.json["response"]?["body"] == "public receiver", "\(first.json)")
@@ -162,52 +124,9 @@ enum MountNamespace {
         try handle.write(contentsOf: Data(text.utf8))
     }
 
-    /// `switchboard serve` in its own mount namespace, started like `ServerProcess`.
-    final class Server: Sendable {
-        let process: Process
-        let port: Int
-
-        init(database: String, hostsFile: String, environment: [String: String], arguments: [String]) throws {
-            let binary = ServerProcess.binary
-            guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw ServerProcessError.notBuilt(binary.path) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: MountNamespace.unshare)
-            // unshare and sh exec in turn: the process id is the server's own.
-            process.arguments =
-                ["--mount", "/bin/sh", "-c", #"mount --bind "$1" /etc/hosts && shift && exec "$@""#, "sh", hostsFile, binary.path, "serve", "--host", "127.0.0.1", "--database", database]
-                + arguments
-            process.environment = ServerProcess.environment(environment)
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            self.process = process
-            let deadline = Date().addingTimeInterval(60)
-            var text = ""
-            var port: Int?
-            while port == nil, Date() < deadline, process.isRunning {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-                if let range = text.range(of: "listening on http://127.0.0.1:") {
-                    let digits = text[range.upperBound...].prefix { $0.isNumber }
-                    if text[range.upperBound...].dropFirst(digits.count).first == "\n" { port = Int(digits) }
-                }
-            }
-            guard let port else {
-                if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-                throw ServerProcessError.didNotStart(text)
-            }
-            self.port = port
-        }
-
-        func kill() {
-            if process.isRunning {
-                Foundation.kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-        }
-
-        deinit { kill() }
+    /// A `ServerProcess` launcher: the server in its own mount namespace, with `hostsFile` as its /etc/hosts.
+    static func launcher(hostsFile: String) -> [String] {
+        // unshare and sh exec in turn: the process id is the server's own.
+        [unshare, "--mount", "/bin/sh", "-c", #"mount --bind "$1" /etc/hosts && shift && exec "$@""#, "sh", hostsFile]
     }
 }

@@ -13,14 +13,17 @@ final class ServerProcess: Sendable {
     }
 
     /// Starts the server on a free loopback port and waits until it says it listens.
-    init(database: String, environment: [String: String] = [:], arguments: [String] = ["--port", "0"]) throws {
+    /// - Parameter launcher: a command that ends by exec'ing the rest of its arguments (the binary and
+    ///   its own), so that the process id stays the server's: e.g. one that gives it a mount namespace.
+    init(database: String, environment: [String: String] = [:], arguments: [String] = ["--port", "0"], launcher: [String] = []) throws {
         let binary = Self.binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw ServerProcessError.notBuilt(binary.path)
         }
         let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--host", "127.0.0.1", "--database", database] + arguments
+        let command = launcher + [binary.path, "serve", "--host", "127.0.0.1", "--database", database] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = Self.environment(environment)
         let output = Pipe()
         process.standardOutput = output
