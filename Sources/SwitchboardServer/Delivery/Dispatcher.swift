@@ -127,10 +127,10 @@ public struct Dispatcher: Service {
     func waitForSlot(_ job: DeliveryJob) async -> Bool {
         guard let startAt = job.startAt, let perSecond = job.destination.rateLimitPerSecond else { return true }
         let wait = startAt.timeIntervalSince(now())
-        if wait > 0 { try? await Task.sleep(for: .microseconds(Int64((wait * 1_000_000).rounded(.up)))) }
+        if wait > 0 { try? await Task.sleep(for: .microseconds(Int64(flooringSaturating: (wait * 1_000_000).rounded(.up)) ?? 0)) }
         // The latest start that stays within the slot's tolerance, on this process's clock.
         let slack = startAt.addingTimeInterval(LeasePlanner.startTolerance).timeIntervalSince(now())
-        let latest = ContinuousClock.now + .microseconds(Int64(slack * 1_000_000))
+        let latest = ContinuousClock.now + .microseconds(Int64(flooringSaturating: slack * 1_000_000) ?? 0)
         if slack >= 0, await pacer.start(job.destination.id, spacing: LeasePlanner.spacing(perSecond: perSecond), latest: latest) {
             return true
         }
@@ -198,7 +198,7 @@ actor Pacer {
     /// Returns true when a request to the destination may start now, counted as started; false,
     /// counting nothing, when spacing would push its start past `latest`.
     func start(_ destinationId: String, spacing: TimeInterval, latest: ContinuousClock.Instant) async -> Bool {
-        let gap = Duration.microseconds(Int64(spacing * 1_000_000))
+        let gap = Duration.microseconds(Int64(flooringSaturating: spacing * 1_000_000) ?? 0)
         while true {
             let now = ContinuousClock.now
             guard let last = lastStart[destinationId], now < last + gap else {

@@ -74,7 +74,8 @@ public struct WebhookSender: Sendable {
             }
         }
         let duration = ContinuousClock.now - started
-        result.durationMs = Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        result.durationMs = Int(Int64(flooringSaturating: milliseconds) ?? 0)
         return result
     }
 

@@ -37,7 +37,8 @@ enum ColumnValue: Sendable {
 }
 
 extension Date {
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// Saturating: a date from input far outside any real range must not trap when stored.
+    var milliseconds: Int64 { Int64(flooringSaturating: timeIntervalSince1970 * 1000) ?? 0 }
 
     init(milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
