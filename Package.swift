@@ -48,21 +48,57 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
-        // HTTP API on Hummingbird 2.
+        // Delivery workers: the dispatcher, the webhook sender and its address guard, the work signal.
+        .target(
+            name: "SwitchboardWorkers",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // What the API (and later the admin panel) does, over storage and the workers.
+        .target(
+            name: "SwitchboardServices",
+            dependencies: ["SwitchboardCore", "SwitchboardStorage", "SwitchboardWorkers"],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP API on Hummingbird 2: routes with their access, documents, authentication.
+        .target(
+            name: "SwitchboardAPI",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardStorage",
+                "SwitchboardServices",
+                "SwitchboardWorkers",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The server as one process: storage, API and workers in one service group.
         .target(
             name: "SwitchboardServer",
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardStorage",
+                "SwitchboardWorkers",
+                "SwitchboardServices",
+                "SwitchboardAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -73,8 +109,11 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardStorage",
+                "SwitchboardWorkers",
                 "SwitchboardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,6 +135,9 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardStorage",
+                "SwitchboardWorkers",
+                "SwitchboardServices",
+                "SwitchboardAPI",
                 "SwitchboardServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -110,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard-bench",
             dependencies: [
-                "SwitchboardServer",
+                "SwitchboardWorkers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

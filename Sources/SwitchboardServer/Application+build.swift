@@ -1,10 +1,17 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import SwitchboardAPI
 import SwitchboardCore
+import SwitchboardServices
 import SwitchboardStorage
+import SwitchboardWorkers
 
-/// Builds the whole server (storage, bootstrap, routes) as both `serve` and the tests run it.
+/// Builds the whole server as both `serve` and the tests run it: storage (migrated, first start
+/// done), the services, the HTTP API, and the workers, every long-running part a service of one
+/// group. On graceful shutdown the group stops in reverse order: the HTTP server stops accepting,
+/// the dispatcher finishes or hands back what it is sending, then the database pool closes.
 /// - Parameter announce: receives the lines an operator must see: a new admin key, the address.
 public func buildApplication(
     settings: ServerSettings,
@@ -13,52 +20,33 @@ public func buildApplication(
     now: @escaping @Sendable () -> Date = Date.init,
     announce: @escaping @Sendable (String) -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let storage = try storage ?? openStorage(settings.database, logger: logger)
-    try await storage.migrate()
     let identifiers = IdentifierGenerator(now: now)
-    if let key = try await Bootstrap.run(storage: storage, adminKey: settings.adminKey, identifiers: identifiers, now: now()) {
-        announce("Admin API key (shown once, keep it safe): \(key)")
+    let opened = try await ServedStorage.open(settings.database, given: storage, logger: logger) { storage in
+        try await storage.migrate()
+        if let key = try await Bootstrap.run(storage: storage, adminKey: settings.adminKey, identifiers: identifiers, now: now()) {
+            announce("Admin API key (shown once, keep it safe): \(key)")
+        }
     }
-    let wake = WakeSignal()
+    let storage = opened.storage
+    let work = WorkSignal(coordination: storage, logger: logger)
     let addressGuard = AddressGuard(
         allowPrivate: settings.allowPrivateDestinations, allowedHosts: settings.destinationHosts.map { Set($0.map(DestinationURL.normalizedHost)) },
         allowedNetworks: settings.allowedDestinationNetworks, now: now)
-    let sender = WebhookSender(client: WebhookSender.sharedClient, addressGuard: addressGuard)
+    let sender = WebhookSender(addressGuard: addressGuard)
     let dependencies = Dependencies(
         storage: storage,
-        // Each request routes its own events before it joins a commit: no condition runs inside one.
-        committer: EventGroupCommitter(route: { events in try await storage.routeEvents(events) }) { events in
-            if try await storage.insertEvents(events) > 0 { wake.signal() }
-        },
-        sender: sender,
-        wake: wake,
-        identifiers: identifiers,
-        now: now,
-        authenticator: Authenticator(storage: storage),
-        body: JSONBodyReader(maximumBytes: settings.maxBodyBytes),
-        publicURL: settings.publicURL ?? "http://\(settings.host):\(settings.port)"
-    )
-    let router = Router(context: SwitchboardRequestContext.self)
-    router.add(middleware: ErrorMiddleware())
-    let routes = APIRouteBuilder(router: router)
-    let operations = OperationsController(dependencies: dependencies)
-    operations.register(on: routes)
-    SegmentIngestController(dependencies: dependencies).register(on: routes)
-    TenancyController(dependencies: dependencies).register(on: routes)
-    SourcesController(dependencies: dependencies).register(on: routes)
-    EventsController(dependencies: dependencies).register(on: routes)
-    EventTypesController(dependencies: dependencies).register(on: routes)
-    DestinationsController(dependencies: dependencies).register(on: routes)
-    SubscriptionsController(dependencies: dependencies).register(on: routes)
-    DeliveriesController(dependencies: dependencies).register(on: routes)
-    operations.registerDocument(on: routes)
-
-    let dispatcher = Dispatcher(storage: storage, sender: sender, settings: settings.dispatcher, now: now, wake: wake, logger: logger)
+        ingest: IngestService(eventLog: storage, work: work),
+        destinations: DestinationService(destinations: storage, deliveries: storage, sender: sender, work: work, identifiers: identifiers, now: now),
+        subscriptions: SubscriptionService(destinations: storage, now: now),
+        deliveries: DeliveryService(deliveries: storage, work: work, now: now),
+        identifiers: identifiers, now: now, maximumBodyBytes: settings.maxBodyBytes,
+        publicURL: settings.publicURL ?? "http://\(settings.host):\(settings.port)")
+    let dispatcher = Dispatcher(queue: storage, sender: sender, settings: settings.dispatcher, now: now, work: work, logger: logger)
     return Application(
-        router: router,
-        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(settings.idleTimeoutSeconds * 1000)))),
+        router: APIRouter.make(dependencies),
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(flooringSaturating: settings.idleTimeoutSeconds * 1000) ?? 30_000))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Switchboard"),
-        services: [dispatcher],
+        services: opened.services + [work, dispatcher],
         onServerRunning: { channel in
             announce("Switchboard listening on http://\(settings.host):\(channel.localAddress?.port ?? settings.port)")
         },

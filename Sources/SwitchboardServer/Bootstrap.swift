@@ -5,7 +5,7 @@ import SwitchboardStorage
 /// First start: a root workspace, and an admin key (the given one, or a new one to show once).
 public enum Bootstrap {
     /// Returns a newly made admin key that must be shown to the operator, or nil.
-    public static func run(storage: any Storage, adminKey: String?, identifiers: IdentifierGenerator, now: Date) async throws -> String? {
+    public static func run(storage: any TenancyStore, adminKey: String?, identifiers: IdentifierGenerator, now: Date) async throws -> String? {
         let workspace: Workspace
         if let root = try await storage.rootWorkspace() {
             workspace = root

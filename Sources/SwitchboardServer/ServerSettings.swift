@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardWorkers
 /// Everything `serve` needs to know, however it was configured.
 public struct ServerSettings: Sendable {
     public var host: String
@@ -23,6 +24,9 @@ public struct ServerSettings: Sendable {
     /// A connection that sends no complete request part for this long is closed: half-sent
     /// requests cannot hold connections open.
     public var idleTimeoutSeconds: Double = 30
+    /// On SIGTERM or SIGINT, how long requests and sends in flight may take to finish before
+    /// they are cut off (their deliveries handed back) and the process exits.
+    public var shutdownTimeoutSeconds: Double = 30
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./switchboard.sqlite",

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import SwitchboardServer
+import SwitchboardWorkers
 
 /// One run of the harness: ceilings first, then a release server on a fresh SQLite database
 /// delivering to a receiver process, phase by phase. Every process it starts is stopped on

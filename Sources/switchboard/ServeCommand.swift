@@ -3,6 +3,9 @@ import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
+import SwitchboardCore
 import SwitchboardServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -48,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Close a connection that sends no complete request part for this many seconds (env SWITCHBOARD_IDLE_TIMEOUT_SECONDS; default 30).")
     var idleTimeoutSeconds: Int?
 
+    @Option(help: "On SIGTERM or SIGINT, seconds to let requests and sends in flight finish before cutting them off, their deliveries handed back (env SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS; default 30).")
+    var shutdownTimeoutSeconds: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SWITCHBOARD_LOG_LEVEL).")
     var logLevel: String?
 
@@ -61,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let disableAfterSeconds { flags["disableAfterSeconds"] = .flag(disableAfterSeconds) }
         if let idleTimeoutSeconds { flags["idleTimeoutSeconds"] = .flag(idleTimeoutSeconds) }
         if let leaseSeconds { flags["leaseSeconds"] = .flag(leaseSeconds) }
+        if let shutdownTimeoutSeconds { flags["shutdownTimeoutSeconds"] = .flag(shutdownTimeoutSeconds) }
         if let destinationHosts { flags["destinationHosts"] = .flag(destinationHosts) }
         if let allowDestinationNetworks { flags["allowDestinationNetworks"] = .flag(allowDestinationNetworks) }
         if allowPrivateDestinations { flags["allowPrivateDestinations"] = .init(.bool(true), isSecret: false) }
@@ -71,8 +78,14 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let app = try await buildApplication(settings: try settings.serverSettings(), logger: Logger(label: "switchboard"), announce: Console.announce)
-        try await app.runService()
+        let serverSettings = try settings.serverSettings()
+        let logger = Logger(label: "switchboard")
+        let app = try await buildApplication(settings: serverSettings, logger: logger, announce: Console.announce)
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past this, what is still running is cancelled: sends cut off hand their deliveries back.
+        configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(flooringSaturating: serverSettings.shutdownTimeoutSeconds * 1000) ?? 30_000)
+        configuration.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: configuration).run()
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Configuration
 import SwitchboardCore
 import SwitchboardServer
+import SwitchboardWorkers
 import SystemPackage
 
 /// Options every command shares: where the database is and where a config file is.
@@ -54,6 +55,7 @@ struct SettingsReader {
             dispatcher: dispatcher
         )
         settings.idleTimeoutSeconds = Double(min(max(reader.int(forKey: "idleTimeoutSeconds", default: Int(defaults.idleTimeoutSeconds)), 1), 3600))
+        settings.shutdownTimeoutSeconds = Double(min(max(reader.int(forKey: "shutdownTimeoutSeconds", default: Int(defaults.shutdownTimeoutSeconds)), 1), 3600))
         settings.allowedDestinationNetworks = try allowedDestinationNetworks()
         return settings
     }

@@ -4,7 +4,7 @@ import SwitchboardCore
 import Synchronization
 import Testing
 
-@testable import SwitchboardServer
+@testable import SwitchboardWorkers
 
 /// The send-time address check: http(s) only, a host looked up once per 30 s, every address
 /// checked, and the request pinned to a checked one.

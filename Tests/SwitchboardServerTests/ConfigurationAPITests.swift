@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import SwitchboardCore
 import SwitchboardServer
+import SwitchboardWorkers
 import SwitchboardStorage
 import Testing
 

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import SwitchboardCore
 import SwitchboardServer
+import SwitchboardWorkers
 import Testing
 
 /// Delivery to a live receiver: routing, templates, signatures, retries, the activity log.

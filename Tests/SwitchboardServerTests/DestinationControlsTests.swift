@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import SwitchboardCore
 import SwitchboardServer
+import SwitchboardWorkers
 import Testing
 
 /// Destination controls, measured by what a live receiver saw.

@@ -6,7 +6,8 @@ import Synchronization
 import Testing
 
 @testable import SwitchboardCore
-@testable import SwitchboardServer
+@testable import SwitchboardWorkers
+import SwitchboardServer
 
 /// Where webhooks may go, on live sockets: only http(s), only to the address that was checked,
 /// within the destination's timeout, and with header values that can be sent as they are.

@@ -71,18 +71,13 @@ import Testing
     @Test(.enabled(if: TestPostgres.url != nil, "needs SWITCHBOARD_TEST_POSTGRES_URL"))
     func newWorkWakesTheOtherNodes() async throws {
         try await withTwoNodes(.postgres) { first, second in
-            let (source, _, _) = try await DeliverySetUp.make(first, ids: ids, now: now)
             let wakes = Wakes()
             let watcher = Task { try await second.watchForWork { wakes.count.add(1, ordering: .relaxed) } }
             defer { watcher.cancel() }
-            // Events stored through one node wake the other; the first may land before it listens.
+            // Work announced by one node wakes the other; the first may come before it listens.
             var woken = false
-            for attempt in 0..<50 where !woken {
-                try await first.insertEvents([
-                    Event(
-                        id: ids.make(.event), workspaceId: source.workspaceId, sourceId: source.id, type: .track, name: "Tick",
-                        messageId: "wake-\(attempt)", userId: "u", anonymousId: nil, receivedAt: now, message: ["event": "Tick"])
-                ])
+            for _ in 0..<50 where !woken {
+                try await first.announceWork()
                 for _ in 0..<10 where !woken {
                     try await Task.sleep(for: .milliseconds(10))
                     woken = wakes.count.load(ordering: .relaxed) > 0

@@ -12,13 +12,16 @@ public enum LeasePlanner {
         public var dueAt: Date
         /// Times leased since its last recorded attempt.
         public var leaseCount: Int
+        /// Attempts recorded so far.
+        public var attemptCount: Int
 
-        public init(deliveryId: String, destinationId: String, subscriptionId: String, dueAt: Date, leaseCount: Int = 0) {
+        public init(deliveryId: String, destinationId: String, subscriptionId: String, dueAt: Date, leaseCount: Int = 0, attemptCount: Int = 0) {
             self.deliveryId = deliveryId
             self.destinationId = destinationId
             self.subscriptionId = subscriptionId
             self.dueAt = dueAt
             self.leaseCount = leaseCount
+            self.attemptCount = attemptCount
         }
     }
 
@@ -64,6 +67,17 @@ public enum LeasePlanner {
     /// What the activity log shows for a delivery set aside.
     public static let crashedMessage =
         "set aside: leased \(maximumUnrecordedLeases) times without an attempt being recorded (the process sending it stopped each time); retry it by hand"
+
+    /// The attempt that fails a set-aside delivery, so the activity log says why it stopped.
+    public static func crashedAttempt(now: Date) -> @Sendable (Candidate) -> AttemptRecord {
+        { candidate in
+            AttemptRecord(
+                deliveryId: candidate.deliveryId, destinationId: candidate.destinationId,
+                attempt: Attempt(
+                    number: candidate.attemptCount + 1, at: now, durationMs: 0, responseStatus: nil, responseBody: crashedMessage, error: .crashed),
+                decision: .failed)
+        }
+    }
 
     /// How far ahead rate-limited starts are reserved in one lease.
     public static let rateLookahead: TimeInterval = 1

@@ -148,6 +148,24 @@ public enum RequestRenderer {
 
     /// The request as `sign` gives it, but with a placeholder where the signature goes: a key that
     /// may not read the secret must not get signatures over bodies it chose either. No secret is used.
+    /// A delivery's request (a batch for a batching destination), rendered and signed: exactly as the receiver gets it.
+    public static func signedRequest(
+        events: [Event], subscription: Subscription, destination: Destination, deliveryId: String, at now: Date
+    ) throws(ValidationError) -> RenderedRequest {
+        sign(try render(events: events, subscription: subscription, destination: destination), destination: destination, deliveryId: deliveryId, at: now)
+    }
+
+    /// One event's request (tests and previews), rendered and signed; without `revealSignature`,
+    /// a placeholder stands where the signature goes (previews for keys that may not read the secret).
+    public static func signedRequest(
+        event: Event, subscription: Subscription, destination: Destination, deliveryId: String, at now: Date, revealSignature: Bool = true
+    ) throws(ValidationError) -> RenderedRequest {
+        let request = try render(event: event, subscription: subscription, destination: destination)
+        return revealSignature
+            ? sign(request, destination: destination, deliveryId: deliveryId, at: now)
+            : signWithoutSecret(request, destination: destination, deliveryId: deliveryId, at: now)
+    }
+
     public static func signWithoutSecret(_ request: RenderedRequest, destination: Destination, deliveryId: String, at now: Date) -> RenderedRequest {
         var signed = request
         let headers = WebhookSigner.headers(scheme: destination.signing, secrets: [], messageId: deliveryId, timestamp: now, body: request.body)
@@ -172,36 +190,6 @@ public enum RequestRenderer {
     }
 }
 
-/// Open Loyalty's event names in their legacy webhook form.
-public enum OpenLoyaltyNames {
-    static let legacy: [String: String] = [
-        "AvailablePointsAmountChanged": "account.available_points_amount_changed",
-        "CustomerRegistered": "customer.registered", "CustomerUpdated": "customer.updated",
-        "CustomerDeactivated": "customer.deactivated", "CustomerLevelChanged": "customer.level_changed",
-        "TransactionRegistered": "transaction.registered", "TransactionAssignedToCustomer": "transaction.assigned_to_customer",
-    ]
-
-    /// `PointsWillExpire` -> `points.will_expire`: the first word, a dot, the rest in lower snake case.
-    public static func legacyType(_ name: String) -> String {
-        if let known = legacy[name] { return known }
-        var words: [String] = []
-        for character in name {
-            if character.isUppercase || words.isEmpty { words.append("") }
-            words[words.count - 1].append(character.lowercased())
-        }
-        guard words.count > 1 else { return words.first ?? name }
-        return words[0] + "." + words.dropFirst().joined(separator: "_")
-    }
-
-    /// The event catalogue every workspace starts with.
-    public static let presetEventTypes = [
-        "TransactionRegistered", "PointsWillExpire", "LevelWillExpire", "AvailablePointsAmountChanged", "TransactionAssignedToCustomer",
-        "RewardRedemptionStatusChanged", "CampaignEffectWasApplied", "CustomerWasRegisteredWithoutActivation", "CustomerUpdated",
-        "CustomerRequestedSendActivationCode", "CustomerRequestedPasswordReset", "CustomerRegistered", "CustomerPhoneNumberWasChanged",
-        "CustomerLevelChanged", "CustomerEmailWasChanged", "CustomerDeactivated", "CustomerBoughtReward", "CouponWillExpire",
-        "identify", "page", "screen", "group", "alias",
-    ]
-}
 
 extension String {
     /// Header-name equality: ASCII letters compared without case, no allocation.

@@ -1,7 +1,12 @@
 import PostgresNIO
 
 extension PostgresStorage {
-    /// Listens on the work channel on a connection of its own; every node's ingest notifies it.
+    /// Wakes every node listening on the work channel.
+    public func announceWork() async throws {
+        try await rows("SELECT pg_notify(\(Self.workChannel), '')")
+    }
+
+    /// Listens on the work channel on a connection of its own.
     public func watchForWork(_ wake: @escaping @Sendable () -> Void) async throws {
         try await client.withConnection { connection in
             try await connection.listen(on: Self.workChannel) { notifications in

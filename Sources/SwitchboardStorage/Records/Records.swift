@@ -156,39 +156,3 @@ extension Attempt {
             error: row.text("error").flatMap(DeliveryErrorKind.init(rawValue:)))
     }
 }
-
-extension AttemptRecord {
-    /// The delivery's status and next due time after this attempt.
-    var nextState: (status: DeliveryStatus, nextAttemptAt: Date?) {
-        switch decision {
-        case .succeeded: (.succeeded, nil)
-        case .retry(let at): (.pending, at)
-        case .failed, .failedAndDisableDestination: (.failed, nil)
-        }
-    }
-}
-
-/// Per destination, what one group of attempts says about it: drives auto-disable.
-struct DestinationOutcome {
-    var succeeded = false
-    var gone = false
-    var firstFailureAt: Date
-
-    static let goneReason = "the destination answered 410 Gone"
-
-    static func failingReason(_ disableAfter: TimeInterval) -> String {
-        "every attempt failed for \(Int(disableAfter)) seconds"
-    }
-
-    static func summarize(_ records: [AttemptRecord]) -> [String: DestinationOutcome] {
-        var outcomes: [String: DestinationOutcome] = [:]
-        for record in records {
-            var outcome = outcomes[record.destinationId] ?? DestinationOutcome(firstFailureAt: record.attempt.at)
-            outcome.succeeded = outcome.succeeded || record.decision == .succeeded
-            outcome.gone = outcome.gone || record.decision == .failedAndDisableDestination
-            outcome.firstFailureAt = min(outcome.firstFailureAt, record.attempt.at)
-            outcomes[record.destinationId] = outcome
-        }
-        return outcomes
-    }
-}

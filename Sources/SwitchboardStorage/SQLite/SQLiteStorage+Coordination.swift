@@ -10,7 +10,10 @@ extension SQLiteStorage {
     /// GRDB closes the pool when the last reference goes.
     public func close() {}
 
-    /// One process owns a SQLite database: its dispatcher is woken by its own ingest.
+    /// One process owns a SQLite database: its own work signal is enough.
+    public func announceWork() async throws {}
+
+    /// One process owns a SQLite database: nobody else announces work.
     public func watchForWork(_ wake: @escaping @Sendable () -> Void) async throws {}
 
     /// An exclusive `flock` on a file beside the database: it holds across handles and

@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import SwitchboardCore
+import SwitchboardServices
+import SwitchboardStorage
+
+/// Subscriptions: which events go to a destination, under which condition, shaped how.
+struct SubscriptionsController {
+    let dependencies: Dependencies
+
+    func register(on routes: APIRouteBuilder) {
+        routes.add(.init(method: .get, path: "/v1/subscriptions", summary: "List subscriptions", tag: "Subscriptions", access: .viewer, query: ["destinationId", "limit", "cursor"])) {
+            request, context in
+            let principal = try context.principal()
+            let query = QueryReader(request)
+            let page = try await dependencies.storage.listSubscriptions(
+                workspaceId: principal.workspaceId, destinationId: query.string("destinationId"), page: query.page(of: .subscription))
+            return .json(page.document(Self.document))
+        }
+        routes.add(.init(method: .post, path: "/v1/subscriptions", summary: "Create a subscription", tag: "Subscriptions", access: .editor, requestBody: Self.schema(required: ["name", "destinationId", "eventNames"]), success: .created)) {
+            request, context in
+            let principal = try context.principal()
+            let fields = try JSONObjectReader(try await dependencies.body.read(request))
+            let now = dependencies.now()
+            var subscription = Subscription(
+                id: dependencies.identifiers.make(.subscription), workspaceId: principal.workspaceId, destinationId: "", name: "", eventNames: [],
+                condition: nil, mapping: nil, createdAt: now, updatedAt: now)
+            try await apply(fields, to: &subscription, creating: true)
+            try await dependencies.storage.createSubscription(subscription)
+            return .json(Self.document(subscription), status: .created)
+        }
+        routes.add(.init(method: .get, path: "/v1/subscriptions/{id}", summary: "Get a subscription", tag: "Subscriptions", access: .viewer)) { request, context in
+            let principal = try context.principal()
+            return .json(Self.document(try await subscription(context, principal)))
+        }
+        routes.add(.init(method: .patch, path: "/v1/subscriptions/{id}", summary: "Change a subscription", tag: "Subscriptions", access: .editor, requestBody: Self.schema(required: []))) {
+            request, context in
+            let principal = try context.principal()
+            var subscription = try await subscription(context, principal)
+            try await apply(try JSONObjectReader(try await dependencies.body.read(request)), to: &subscription, creating: false)
+            subscription.updatedAt = dependencies.now()
+            guard try await dependencies.storage.updateSubscription(subscription) else { throw APIError.notFound("subscription") }
+            return .json(Self.document(subscription))
+        }
+        routes.add(.init(method: .delete, path: "/v1/subscriptions/{id}", summary: "Delete a subscription", tag: "Subscriptions", access: .editor, success: .noContent)) { request, context in
+            let principal = try context.principal()
+            guard try await dependencies.storage.deleteSubscription(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
+                throw APIError.notFound("subscription")
+            }
+            return .noContent
+        }
+        routes.add(
+            .init(method: .post, path: "/v1/subscriptions/{id}/preview", summary: "Whether an event would match, and the request it would send (nothing is sent; the signature only to keys that may read the secret)", tag: "Subscriptions", access: .viewer,
+                requestBody: Schema.object(["event": Schema.anyObject], required: ["event"]))
+        ) { request, context in
+            let principal = try context.principal()
+            let subscription = try await subscription(context, principal)
+            let fields = try JSONObjectReader(try await dependencies.body.read(request))
+            guard let message = try fields.object("event") else { throw APIError.validation(field: "event", "event is required") }
+            let event = try SampleEvent.make(from: message.fields, workspaceId: principal.workspaceId, identifiers: dependencies.identifiers, now: dependencies.now())
+            guard let shown = try await dependencies.subscriptions.preview(subscription, event: event, revealSignature: principal.role.allows(.write))
+            else { return .json(["matched": false, "request": .null]) }
+            return .json(["matched": true, "request": RequestDocument.make(shown)])
+        }
+    }
+
+    private func subscription(_ context: SwitchboardRequestContext, _ principal: Principal) async throws -> Subscription {
+        guard let subscription = try await dependencies.storage.subscription(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
+            throw APIError.notFound("subscription")
+        }
+        return subscription
+    }
+
+    private func apply(_ fields: JSONObjectReader, to subscription: inout Subscription, creating: Bool) async throws {
+        if creating || fields.contains("name") { subscription.name = try fields.requiredString("name") }
+        if creating || fields.contains("destinationId") {
+            let id = try fields.requiredString("destinationId")
+            guard try await dependencies.storage.destination(id: id, workspaceId: subscription.workspaceId) != nil else {
+                throw APIError.validation(field: "destinationId", "no such destination")
+            }
+            subscription.destinationId = id
+        }
+        if creating || fields.contains("eventNames") {
+            guard let names = try fields.array("eventNames"), !names.isEmpty, names.count <= 500 else {
+                throw APIError.validation(field: "eventNames", "eventNames must list 1 to 500 event names, or [\"*\"]")
+            }
+            subscription.eventNames = try names.enumerated().map { index, value in
+                guard let name = value.stringValue, !name.isEmpty, name.count <= 200 else {
+                    throw APIError.validation(field: "eventNames[\(index)]", "event names must be non-empty strings")
+                }
+                return name
+            }
+        }
+        if fields.contains("condition") {
+            subscription.condition = try fields.fields["condition"].flatMap { value throws(ValidationError) in
+                value.isNull ? nil : try Condition(validating: value)
+            }
+        }
+        if fields.contains("mapping") {
+            subscription.mapping = try fields.fields["mapping"].flatMap { value throws(ValidationError) in
+                value.isNull ? nil : try Mapping(validating: value)
+            }
+        }
+        if fields.contains("format") { subscription.format = try fields.enumeration("format", as: BodyFormat.self) ?? .event }
+        if let enabled = try fields.bool("enabled") { subscription.enabled = enabled }
+    }
+
+    static func document(_ subscription: Subscription) -> JSONValue {
+        [
+            "id": .string(subscription.id),
+            "name": .string(subscription.name),
+            "destinationId": .string(subscription.destinationId),
+            "eventNames": .array(subscription.eventNames.map(JSONValue.string)),
+            "condition": subscription.condition?.json ?? .null,
+            "mapping": subscription.mapping?.json ?? .null,
+            "format": .string(subscription.format.rawValue),
+            "enabled": .bool(subscription.enabled),
+            "createdAt": .string(Timestamp.format(subscription.createdAt)),
+            "updatedAt": .string(Timestamp.format(subscription.updatedAt)),
+        ]
+    }
+
+    private static func schema(required: [String]) -> JSONValue {
+        Schema.object(
+            [
+                "name": Schema.name, "destinationId": Schema.string,
+                "eventNames": ["type": "array", "items": ["type": "string", "minLength": 1], "minItems": 1],
+                "condition": Schema.nullableObject, "mapping": Schema.nullableObject,
+                "format": Schema.oneOf(BodyFormat.allCases.map(\.rawValue)), "enabled": ["type": "boolean"],
+            ],
+            required: required)
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import SwitchboardCore
+
+// Leasing: read the due candidates and their destinations, plan (`LeasePlanner`), apply.
+extension QueueBackend {
+    public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
+        try await transaction(.leasing) { transaction in
+            try await Self.lease(in: transaction, now: now, leaseSeconds: leaseSeconds, limit: limit)
+        }
+    }
+
+    static func lease(in transaction: Transaction, now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
+        let candidates = try await transaction.dueCandidates(now: now, limit: min(limit * 2, 2000))
+        guard !candidates.isEmpty else { return [] }
+        let inputs = try await transaction.leaseInputs(destinationIds: Array(Set(candidates.map(\.destinationId))).sorted(), now: now)
+        let plan = LeasePlanner.plan(candidates: candidates, destinations: inputs.mapValues(\.state), now: now, limit: limit)
+        if !plan.setAside.isEmpty {
+            let setAside = candidates.filter { plan.setAside.contains($0.deliveryId) }.map(LeasePlanner.crashedAttempt(now: now))
+            try await transaction.writeAttempts(setAside.map { ($0, $0.nextState) }, now: now)
+        }
+        guard !plan.sends.isEmpty else { return [] }
+        if !plan.nextSendAt.isEmpty { try await transaction.reserveSendSlots(plan.nextSendAt) }
+        let slowest = plan.sends.compactMap { inputs[$0.destinationId]?.destination.timeoutMs }.max() ?? 0
+        let until = now.addingTimeInterval(LeasePlanner.leaseDuration(leaseSeconds, timeoutMs: slowest))
+        let leased = try await transaction.lease(plan.sends, until: until)
+        let subscriptions = try await transaction.subscriptions(ids: Array(Set(leased.values.map(\.delivery.subscriptionId))))
+        return plan.sends.compactMap { send in
+            let rows = send.deliveryIds.compactMap { leased[$0] }
+            guard let first = rows.first, let destination = inputs[send.destinationId]?.destination,
+                let subscription = subscriptions[first.delivery.subscriptionId]
+            else { return nil }
+            // Events' JSON is parsed later, by the task that sends them, not inside the transaction.
+            return DeliveryJob(
+                deliveries: rows.map(\.delivery), storedEvents: rows.map(\.event), subscription: subscription, destination: destination,
+                startAt: send.startAt)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import SwitchboardCore
+
+/// A database the shared delivery orchestration runs on: it opens transactions, and each
+/// backend answers `QueueTransaction`'s small questions in its own SQL.
+protocol QueueBackend: EventLog, DeliveryQueue {
+    associatedtype Transaction: QueueTransaction
+    var identifiers: IdentifierGenerator { get }
+    /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
+    func transaction<T: Sendable>(_ kind: TransactionKind, _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T
+    /// Candidate subscriptions read outside any write transaction (a reader, a pooled connection).
+    func readCandidateSubscriptions(_ keys: Set<RoutePlanner.Key>) async throws -> [RoutePlanner.Key: [Subscription]]
+    /// Gives leases back unsent: due again at once, the lease not counted.
+    func releaseLeases(deliveryIds: [String]) async throws
+}
+
+// Routing and storing events: written once for every backend.
+extension QueueBackend {
+    /// Candidates come from outside any write transaction; conditions are evaluated after it,
+    /// holding no connection at all.
+    public func routeEvents(_ events: [Event]) async throws -> [RoutedEvent] {
+        guard !events.isEmpty else { return [] }
+        let candidates = try await readCandidateSubscriptions(RoutePlanner.keys(events))
+        return await RoutePlanner.route(events, candidates: candidates)
+    }
+
+    @discardableResult
+    public func insertEvents(_ events: [RoutedEvent]) async throws -> Int {
+        guard !events.isEmpty else { return 0 }
+        return try await transaction(.durable) { transaction in try await Self.store(events, in: transaction) }
+    }
+
+    /// Stores the events new to their sources, and the deliveries of those; a duplicate is skipped,
+    /// and so is its routing: it was routed when first stored.
+    static func store(_ events: [RoutedEvent], in transaction: Transaction) async throws -> Int {
+        let inserted = try await transaction.insertNewEvents(events.map(\.event))
+        try await transaction.insertDeliveries(events.filter { inserted.contains($0.event.id) })
+        return inserted.count
+    }
+
+    /// Routes events storage emits itself (`Destination Disabled`) inside the transaction that emits them.
+    static func emit(_ events: [Event], in transaction: Transaction) async throws -> Int {
+        let candidates = try await transaction.candidateSubscriptions(RoutePlanner.keys(events))
+        return try await store(events.map { RoutePlanner.plan($0, candidates: candidates[RoutePlanner.Key($0)] ?? []) }, in: transaction)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import SwitchboardCore
+
+/// Due deliveries, leased to one sender at a time, and the attempts that move them on.
+public protocol DeliveryQueue: Sendable {
+    /// Leases up to `limit` requests' worth of due deliveries of enabled, active destinations for
+    /// `leaseSeconds`, under each destination's rate limit, concurrency cap, per-user order and
+    /// batching; a lease that expires (its node died) makes the deliveries due again.
+    func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob]
+    /// Records attempts and moves their deliveries on, in one transaction. A destination whose
+    /// attempts have all failed for `disableAfter` is disabled and `Destination Disabled` emitted.
+    /// Returns true when that added deliveries (new work is due).
+    @discardableResult
+    func recordAttempts(_ records: [AttemptRecord], now: Date, disableAfter: TimeInterval) async throws -> Bool
+    /// Gives leased deliveries back unsent (a missed rate-limit slot, a shutdown): due again at once.
+    func releaseLeases(deliveryIds: [String]) async throws
+}
+
+/// Leased work: one delivery, or a batch of one subscription's deliveries, to send as one request.
+public struct DeliveryJob: Sendable {
+    public var deliveries: [Delivery]
+    public var subscription: Subscription
+    public var destination: Destination
+    /// When the destination's rate limit lets this request start (nil: at once).
+    public var startAt: Date?
+    /// The events as stored: parsed on access, by whichever task sends the request.
+    let storedEvents: [RawEvent]
+
+    /// The events of `deliveries`, in the same order.
+    public var events: [Event] { storedEvents.map(Event.init(raw:)) }
+
+    init(deliveries: [Delivery], storedEvents: [RawEvent], subscription: Subscription, destination: Destination, startAt: Date?) {
+        self.deliveries = deliveries
+        self.storedEvents = storedEvents
+        self.subscription = subscription
+        self.destination = destination
+        self.startAt = startAt
+    }
+}

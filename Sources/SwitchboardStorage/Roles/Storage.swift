@@ -1,0 +1,23 @@
+/// Everything Switchboard keeps, one role per concern, with one implementation per database.
+/// Implementations hold no state the database should own, so several processes can share one.
+/// A consumer takes only the roles it uses (the dispatcher: `DeliveryQueue`).
+public protocol Storage:
+    TenancyStore, SourceStore, EventTypeStore, DestinationStore, SubscriptionStore, EventLog, DeliveryLog, DeliveryQueue, Coordination
+{
+    /// Creates or upgrades the schema.
+    func migrate() async throws
+    /// Succeeds when the database answers.
+    func ping() async throws
+    /// Lets go of the database's connections (tests; a server keeps them until it exits).
+    func close()
+}
+
+/// A storage failure a caller can act on.
+public enum StorageError: Error, Equatable, Sendable {
+    /// A uniqueness or reference rule of the schema refused the write.
+    case conflict(String)
+    /// `--database` looked like a PostgreSQL URL but is not one Switchboard can use.
+    case invalidDatabaseURL
+    /// The lock an exclusive job takes could not be opened.
+    case lockUnavailable(String)
+}

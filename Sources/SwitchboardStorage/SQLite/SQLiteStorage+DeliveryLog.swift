@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+extension SQLiteStorage {
+    public func listDeliveries(workspaceId: String, filter: DeliveryFilter, page: PageRequest) async throws -> Page<Delivery> {
+        var conditions = ["workspace_id = ?"]
+        var arguments: StatementArguments = [workspaceId]
+        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            conditions.append(condition)
+            arguments += [value]
+        }
+        add("id < ?", page.cursor)
+        add("status = ?", filter.status?.rawValue)
+        add("destination_id = ?", filter.destinationId)
+        add("subscription_id = ?", filter.subscriptionId)
+        add("event_id = ?", filter.eventId)
+        add("created_at >= ?", filter.since?.milliseconds)
+        arguments += [page.limit + 1]
+        let sql = "SELECT * FROM deliveries WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
+        return try await pool.read { [arguments] db in
+            let deliveries = try Self.withAttempts(db, try Row.mapAll(db, sql: sql, arguments: arguments, Delivery.init(row:)))
+            return Page(fetched: deliveries, limit: page.limit, id: \.id)
+        }
+    }
+
+    public func delivery(id: String, workspaceId: String) async throws -> Delivery? {
+        try await pool.read { db in try Self.delivery(db, id: id, workspaceId: workspaceId) }
+    }
+
+    public func retryDelivery(id: String, workspaceId: String, now: Date) async throws -> Delivery? {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL, lease_count = 0, updated_at = ? WHERE id = ? AND workspace_id = ?",
+                arguments: [now.milliseconds, now.milliseconds, id, workspaceId])
+            return try Self.delivery(db, id: id, workspaceId: workspaceId)
+        }
+    }
+
+    public func recoverDeliveries(destinationId: String, workspaceId: String, since: Date, until: Date?, now: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL, lease_count = 0, updated_at = ?
+                    WHERE destination_id = ? AND workspace_id = ? AND status = 'failed' AND created_at >= ? AND created_at < ?
+                    """,
+                arguments: [now.milliseconds, now.milliseconds, destinationId, workspaceId, since.milliseconds, until?.milliseconds ?? Int64.max])
+            return db.changesCount
+        }
+    }
+
+    private static func delivery(_ db: Database, id: String, workspaceId: String) throws -> Delivery? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId]) else {
+            return nil
+        }
+        return try withAttempts(db, [Delivery(row: row)]).first
+    }
+
+    private static func withAttempts(_ db: Database, _ deliveries: [Delivery]) throws -> [Delivery] {
+        guard !deliveries.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: deliveries.count).joined(separator: ",")
+        let rows = try Row.mapAll(
+            db, sql: "SELECT * FROM attempts WHERE delivery_id IN (\(placeholders)) ORDER BY delivery_id, number",
+            arguments: StatementArguments(deliveries.map(\.id))
+        ) { row in (deliveryId: row.string("delivery_id"), attempt: Attempt(row: row)) }
+        var attempts: [String: [Attempt]] = [:]
+        for row in rows { attempts[row.deliveryId, default: []].append(row.attempt) }
+        return deliveries.map { delivery in
+            var delivery = delivery
+            delivery.attempts = attempts[delivery.id] ?? []
+            return delivery
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+extension SQLiteStorage {
+    public func createDestination(_ destination: Destination) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO destinations (id, workspace_id, name, url, method, headers, signing, secret, previous_secret,
+                        previous_secret_expires_at, timeout_ms, retry_schedule, rate_limit_per_second, max_concurrency, batching,
+                        ordering, active_from, enabled, disabled_reason, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: StatementArguments([destination.id, destination.workspaceId]) + StatementArguments(destination.columnValues))
+        }
+    }
+
+    public func destination(id: String, workspaceId: String) async throws -> Destination? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM destinations WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
+                .map(Destination.init(row:))
+        }
+    }
+
+    public func listDestinations(workspaceId: String, search: String?, page: PageRequest) async throws -> Page<Destination> {
+        try await pool.read { db in
+            let pattern = search.map { "%" + $0.replacingOccurrences(of: "%", with: "") + "%" } ?? "%"
+            let rows = try Row.mapAll(
+                db,
+                sql: """
+                    SELECT * FROM destinations WHERE workspace_id = ? AND id > ? AND (name LIKE ? OR url LIKE ?)
+                    ORDER BY id LIMIT ?
+                    """,
+                arguments: [workspaceId, page.cursor ?? "", pattern, pattern, page.limit + 1], Destination.init(row:))
+            return Page(fetched: rows, limit: page.limit, id: \.id)
+        }
+    }
+
+    public func updateDestination(_ destination: Destination) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE destinations SET name = ?, url = ?, method = ?, headers = ?, signing = ?, secret = ?, previous_secret = ?,
+                        previous_secret_expires_at = ?, timeout_ms = ?, retry_schedule = ?, rate_limit_per_second = ?,
+                        max_concurrency = ?, batching = ?, ordering = ?, active_from = ?, enabled = ?, disabled_reason = ?,
+                        created_at = ?, updated_at = ?
+                    WHERE id = ? AND workspace_id = ?
+                    """,
+                arguments: StatementArguments(destination.columnValues) + [destination.id, destination.workspaceId])
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteDestination(id: String, workspaceId: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM destinations WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
+            return db.changesCount > 0
+        }
+    }
+}

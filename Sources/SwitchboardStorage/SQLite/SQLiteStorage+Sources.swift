@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+extension SQLiteStorage {
+    public func createSource(_ source: Source) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO sources (id, workspace_id, name, type, verification, event_name_prefix, write_key, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    source.id, source.workspaceId, source.name, source.type.rawValue,
+                    source.verification.map(JSONCoding.string), source.eventNamePrefix, source.writeKey,
+                    source.createdAt.milliseconds, source.updatedAt.milliseconds,
+                ]
+            )
+        }
+    }
+
+    public func source(id: String, workspaceId: String) async throws -> Source? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
+                .map(Source.init(row:))
+        }
+    }
+
+    public func source(writeKey: String) async throws -> Source? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE write_key = ?", arguments: [writeKey]).map(Source.init(row:))
+        }
+    }
+
+    public func listSources(workspaceId: String, page: PageRequest) async throws -> Page<Source> {
+        try await pool.read { db in
+            let rows = try Row.mapAll(
+                db,
+                sql: "SELECT * FROM sources WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?",
+                arguments: [workspaceId, page.cursor ?? "", page.limit + 1], Source.init(row:))
+            return Page(fetched: rows, limit: page.limit, id: \.id)
+        }
+    }
+
+    public func updateSource(_ source: Source) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE sources SET name = ?, verification = ?, event_name_prefix = ?, updated_at = ?
+                    WHERE id = ? AND workspace_id = ?
+                    """,
+                arguments: [
+                    source.name, source.verification.map(JSONCoding.string), source.eventNamePrefix,
+                    source.updatedAt.milliseconds, source.id, source.workspaceId,
+                ]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteSource(id: String, workspaceId: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM sources WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
+            return db.changesCount > 0
+        }
+    }
+}

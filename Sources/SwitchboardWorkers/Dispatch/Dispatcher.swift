@@ -1,0 +1,192 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import SwitchboardCore
+import SwitchboardStorage
+
+/// Sends due deliveries: leases them from storage, renders, signs, sends, records each attempt
+/// and moves the delivery on by the retry policy. Leases expire, so a delivery whose process
+/// died mid-send is sent again by whoever runs next.
+public struct Dispatcher: Service {
+    public struct Settings: Sendable {
+        /// Requests in flight at once, over all destinations.
+        public var concurrency = 128
+        /// While there is a backlog, lease again only once this many requests have finished:
+        /// one lease per many sends rather than one per send (each lease is a transaction).
+        public var leaseBatch = 32
+        /// How long a leased delivery stays reserved for this process.
+        public var leaseSeconds = 15.0
+        /// How often to look for due work when nothing wakes the dispatcher.
+        public var pollInterval = Duration.milliseconds(200)
+        /// A destination whose every attempt failed for this long is disabled (default 5 days).
+        public var disableAfter: TimeInterval = 5 * 86_400
+
+        public init() {}
+    }
+
+    let queue: any DeliveryQueue
+    let sender: WebhookSender
+    let settings: Settings
+    let now: @Sendable () -> Date
+    let random: @Sendable () -> Double
+    let work: WorkSignal
+    let logger: Logger
+    private let pacer = Pacer()
+    private let attempts: GroupCommitter<AttemptRecord>
+
+    public init(
+        queue: any DeliveryQueue, sender: WebhookSender, settings: Settings, now: @escaping @Sendable () -> Date,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }, work: WorkSignal, logger: Logger
+    ) {
+        self.queue = queue
+        self.sender = sender
+        self.settings = settings
+        self.now = now
+        self.random = random
+        self.work = work
+        self.logger = logger
+        self.attempts = GroupCommitter { [now, settings] records in
+            // A destination disabled by these attempts emits an event, which may have deliveries.
+            if try await queue.recordAttempts(records, now: now(), disableAfter: settings.disableAfter) { work.workIsDue() }
+        }
+    }
+
+    /// Sends until a graceful shutdown, then lets every request in flight finish (or, when the
+    /// shutdown runs out of time and cancels, hands its deliveries back unsent).
+    public func run() async {
+        let inFlight = Counter()
+        var backlog = false
+        await withDiscardingTaskGroup { group in
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let room = settings.concurrency - inFlight.value
+                if backlog, room < min(settings.leaseBatch, settings.concurrency) {
+                    await cancelWhenGracefulShutdown { await work.wait(timeout: settings.pollInterval) }
+                    continue
+                }
+                var jobs: [DeliveryJob] = []
+                if room > 0 {
+                    do {
+                        jobs = try await queue.leaseDeliveries(now: now(), leaseSeconds: settings.leaseSeconds, limit: room)
+                    } catch {
+                        logger.error("leasing deliveries failed", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
+                    }
+                }
+                var started = 0
+                for job in jobs {
+                    // A request waiting for its rate-limit slot is not in flight yet: it takes no capacity.
+                    let waits = job.startAt.map { $0 > now() } ?? false
+                    if !waits {
+                        inFlight.add(1)
+                        started += 1
+                    }
+                    group.addTask {
+                        guard await waitForSlot(job) else {
+                            if !waits { inFlight.add(-1) }
+                            work.capacityFreed()
+                            return
+                        }
+                        if waits { inFlight.add(1) }
+                        await deliver(job)
+                        inFlight.add(-1)
+                        work.capacityFreed()
+                    }
+                }
+                // A full lease means more is due: the next waits for a batch's worth of room.
+                backlog = room > 0 && jobs.count == room
+                if jobs.isEmpty || started == room {
+                    await cancelWhenGracefulShutdown { await work.wait(timeout: settings.pollInterval) }
+                }
+            }
+        }
+    }
+
+    /// Waits for the request's rate-limit slot, which storage reserved for it among every
+    /// node's, then keeps this node's actual starts apart too; false when the slot was missed by
+    /// more than the tolerance: the deliveries are handed back, to be leased again with a new slot.
+    func waitForSlot(_ job: DeliveryJob) async -> Bool {
+        guard let startAt = job.startAt, let perSecond = job.destination.rateLimitPerSecond else { return true }
+        let wait = startAt.timeIntervalSince(now())
+        if wait > 0 { try? await Task.sleep(for: .microseconds(Int64(flooringSaturating: (wait * 1_000_000).rounded(.up)) ?? 0)) }
+        // The latest start that stays within the slot's tolerance, on this process's clock.
+        let slack = startAt.addingTimeInterval(LeasePlanner.startTolerance).timeIntervalSince(now())
+        let latest = ContinuousClock.now + .microseconds(Int64(flooringSaturating: slack * 1_000_000) ?? 0)
+        if slack >= 0, await pacer.start(job.destination.id, spacing: LeasePlanner.spacing(perSecond: perSecond), latest: latest) {
+            return true
+        }
+        await handBack(job)
+        return false
+    }
+
+    /// Gives a job's deliveries back unsent: due again at once, here or on another node.
+    private func handBack(_ job: DeliveryJob) async {
+        do {
+            try await queue.releaseLeases(deliveryIds: job.deliveries.map(\.id))
+        } catch {
+            // The lease expires instead: later, but nothing is lost.
+            logger.error("handing back a lease failed", metadata: ["delivery": "\(job.deliveries[0].id)"])
+        }
+    }
+
+    /// One attempt at one request (a delivery or a batch), recorded for each delivery in it.
+    func deliver(_ job: DeliveryJob) async {
+        let started = now()
+        let request: RenderedRequest
+        do {
+            request = try RequestRenderer.signedRequest(
+                events: job.events, subscription: job.subscription, destination: job.destination, deliveryId: job.deliveries[0].id, at: started)
+        } catch {
+            // Too large now is too large on every retry: fail at once, the reason in the log.
+            await record(DeliveryTransition.unsendable(job.deliveries, destination: job.destination, reason: error.message, at: started), job)
+            return
+        }
+        let result = await sender.send(request, timeoutMs: job.destination.timeoutMs)
+        // Cut short by a shutdown that ran out of time: not an attempt, the next node sends it.
+        if Task.isCancelled, result.status == nil { return await handBack(job) }
+        let outcome: AttemptOutcome =
+            result.status.map { status in
+                .response(status: status, retryAfter: result.header("Retry-After").flatMap { RetryPolicy.parseRetryAfter($0, now: now()) })
+            } ?? .failure(result.error ?? .other)
+        let response = AttemptResponse(status: result.status, body: result.body, durationMs: result.durationMs, error: result.error)
+        await record(
+            DeliveryTransition.records(
+                for: job.deliveries, destination: job.destination, outcome: outcome, response: response, started: started, now: now(),
+                jitter: random()), job)
+    }
+
+    private func record(_ records: [AttemptRecord], _ job: DeliveryJob) async {
+        do {
+            try await attempts.commit(records)
+        } catch {
+            // The lease expires and the delivery is attempted again: at least once, never lost.
+            logger.error("recording an attempt failed", metadata: ["delivery": "\(job.deliveries[0].id)"])
+        }
+    }
+}
+
+/// Spaces the actual starts of requests to one destination by at least `spacing`.
+actor Pacer {
+    private var lastStart: [String: ContinuousClock.Instant] = [:]
+
+    /// Returns true when a request to the destination may start now, counted as started; false,
+    /// counting nothing, when spacing would push its start past `latest`.
+    func start(_ destinationId: String, spacing: TimeInterval, latest: ContinuousClock.Instant) async -> Bool {
+        let gap = Duration.microseconds(Int64(flooringSaturating: spacing * 1_000_000) ?? 0)
+        while true {
+            let now = ContinuousClock.now
+            guard let last = lastStart[destinationId], now < last + gap else {
+                lastStart[destinationId] = now
+                return true
+            }
+            if last + gap > latest || Task.isCancelled { return false }
+            try? await Task.sleep(until: last + gap, clock: .continuous)
+        }
+    }
+}
+
+/// A count shared by concurrent tasks.
+final class Counter: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func add(_ delta: Int) { count.add(delta, ordering: .relaxed) }
+}
