@@ -24,9 +24,6 @@ public struct ServerSettings: Sendable {
     /// A connection that sends no complete request part for this long is closed: half-sent
     /// requests cannot hold connections open.
     public var idleTimeoutSeconds: Double = 30
-    /// On SIGTERM or SIGINT, how long requests and sends in flight may take to finish before
-    /// they are cut off (their deliveries handed back) and the process exits.
-    public var shutdownTimeoutSeconds: Double = 30
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./switchboard.sqlite",

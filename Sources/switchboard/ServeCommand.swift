@@ -7,6 +7,7 @@ import ServiceLifecycle
 import UnixSignals
 import SwitchboardCore
 import SwitchboardServer
+import SwitchboardWorkers
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,8 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "switchboard")
         let app = try await buildApplication(settings: serverSettings, logger: logger, announce: Console.announce)
         var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        // Past this, what is still running is cancelled: sends cut off hand their deliveries back.
-        configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(flooringSaturating: serverSettings.shutdownTimeoutSeconds * 1000) ?? 30_000)
+        // The dispatcher cuts its sends off after the shutdown timeout and hands them back; the
+        // margin is for that, and for closing the pool. Past it, whatever still runs is cancelled.
+        configuration.maximumGracefulShutdownDuration = serverSettings.dispatcher.drainTimeout + .seconds(10)
         configuration.maximumCancellationDuration = .seconds(5)
         try await ServiceGroup(configuration: configuration).run()
     }

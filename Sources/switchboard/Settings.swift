@@ -55,7 +55,8 @@ struct SettingsReader {
             dispatcher: dispatcher
         )
         settings.idleTimeoutSeconds = Double(min(max(reader.int(forKey: "idleTimeoutSeconds", default: Int(defaults.idleTimeoutSeconds)), 1), 3600))
-        settings.shutdownTimeoutSeconds = Double(min(max(reader.int(forKey: "shutdownTimeoutSeconds", default: Int(defaults.shutdownTimeoutSeconds)), 1), 3600))
+        // On SIGTERM, how long sends in flight may take before they are cut off and handed back.
+        settings.dispatcher.drainTimeout = .seconds(min(max(reader.int(forKey: "shutdownTimeoutSeconds", default: 30), 1), 3600))
         settings.allowedDestinationNetworks = try allowedDestinationNetworks()
         return settings
     }

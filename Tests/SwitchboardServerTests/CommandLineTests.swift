@@ -14,7 +14,7 @@ import Testing
         let config = directory.url.appendingPathComponent("switchboard.json")
         // The file sets a port the flag overrides, a body limit the environment overrides, and the admin key.
         try Data(#"{"port": 1, "maxBodyBytes": 100, "adminKey": "sbk_from_config_file_0000000000000000000000"}"#.utf8).write(to: config)
-        let server = try ServerProcess(
+        let server = try await ServerProcess(
             database: directory.database, environment: ["SWITCHBOARD_MAX_BODY_BYTES": "3000"],
             arguments: ["--port", "0", "--config", config.path])
         defer { server.kill() }

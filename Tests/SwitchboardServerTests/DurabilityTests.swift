@@ -13,7 +13,7 @@ import Testing
     func acknowledgedEventsSurviveKill9() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let server = try ServerProcess(database: directory.database, environment: ["SWITCHBOARD_ADMIN_KEY": adminKey])
+        let server = try await ServerProcess(database: directory.database, environment: ["SWITCHBOARD_ADMIN_KEY": adminKey])
         defer { server.kill() }
         let base = "http://127.0.0.1:\(server.port)"
         let http = HTTPClient(eventLoopGroupProvider: .singleton)

@@ -20,7 +20,7 @@ import Testing
         }
         defer { daemon.stop() }
         // Even with private destinations allowed, only http and https are ever sent to.
-        let server = try ServerProcess(
+        let server = try await ServerProcess(
             database: directory.database, environment: ["SWITCHBOARD_ADMIN_KEY": adminKey], arguments: ["--port", "0", "--allow-private-destinations"])
         defer { server.kill() }
         let socketURL = "http+unix://" + socketPath.replacingOccurrences(of: "/", with: "%2F") + "/info"
@@ -70,7 +70,7 @@ import Testing
         let hosts = directory.url.appendingPathComponent("hosts")
         try MountNamespace.write("127.0.0.2 rebind.test\n", to: hosts)
         // 127.0.0.2 stands in for a public address: allowed by the production setting for trusted networks; 127.0.0.1 stays refused.
-        let server = try ServerProcess(
+        let server = try await ServerProcess(
             database: directory.database, environment: ["SWITCHBOARD_ADMIN_KEY": adminKey],
             arguments: ["--port", "0", "--allow-destination-networks", "127.0.0.2/32"], launcher: MountNamespace.launcher(hostsFile: hosts.path))
         defer { server.kill() }

@@ -11,7 +11,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try await Receiver.with { receiver, url in
-            let server = try ServerProcess(
+            let server = try await ServerProcess(
                 database: directory.database, environment: ["SWITCHBOARD_ADMIN_KEY": adminKey], arguments: ["--port", "0", "--allow-private-destinations"])
             defer { server.kill() }
             let writeKey = try #require(try await server.create("/v1/sources", ["name": "web", "type": "segment"])["writeKey"]?.stringValue)

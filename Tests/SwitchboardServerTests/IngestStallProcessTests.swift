@@ -24,7 +24,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // SQLite by default; PostgreSQL (a schema of its own) with SWITCHBOARD_TEST_SERVER_BACKEND=postgres.
-        let server = try ServerProcess(
+        let server = try await ServerProcess(
             database: TestDatabase.serverDatabase ?? directory.database, environment: ["SWITCHBOARD_ADMIN_KEY": adminKey], arguments: ["--port", "0", "--allow-private-destinations"])
         defer { server.kill() }
 

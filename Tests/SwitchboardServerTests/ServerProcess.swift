@@ -15,7 +15,7 @@ final class ServerProcess: Sendable {
     /// Starts the server on a free loopback port and waits until it says it listens.
     /// - Parameter launcher: a command that ends by exec'ing the rest of its arguments (the binary and
     ///   its own), so that the process id stays the server's: e.g. one that gives it a mount namespace.
-    init(database: String, environment: [String: String] = [:], arguments: [String] = ["--port", "0"], launcher: [String] = []) throws {
+    init(database: String, environment: [String: String] = [:], arguments: [String] = ["--port", "0"], launcher: [String] = []) async throws {
         let binary = Self.binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw ServerProcessError.notBuilt(binary.path)
@@ -30,25 +30,36 @@ final class ServerProcess: Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-
-        // Read stdout until the "listening" line, with a deadline.
-        let deadline = Date().addingTimeInterval(60)
-        var text = ""
-        var port: Int?
-        while port == nil, Date() < deadline, process.isRunning {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-            if let range = text.range(of: "listening on http://127.0.0.1:") {
-                let digits = text[range.upperBound...].prefix { $0.isNumber }
-                if text[range.upperBound...].dropFirst(digits.count).first == "\n" { port = Int(digits) }
-            }
-        }
-        guard let port else {
+        // Until the "listening" line, or the end of its output.
+        let text = await Self.read(output.fileHandleForReading) { Self.listeningPort($0) != nil }
+        guard let port = Self.listeningPort(text) else {
             process.terminate()
             throw ServerProcessError.didNotStart(text)
         }
         self.port = port
+    }
+
+    /// The port of a complete "listening on" line in `text`.
+    private static func listeningPort(_ text: String) -> Int? {
+        guard let range = text.range(of: "listening on http://127.0.0.1:") else { return nil }
+        let digits = text[range.upperBound...].prefix { $0.isNumber }
+        return text[range.upperBound...].dropFirst(digits.count).first == "\n" ? Int(digits) : nil
+    }
+
+    /// Reads `handle` until `enough` says so or it ends, on a thread of its own: a blocking read
+    /// must not hold one of the few threads all tasks share (tests waiting on each other would stall).
+    private static func read(_ handle: FileHandle, until enough: @escaping @Sendable (String) -> Bool) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread {
+                var text = ""
+                while !enough(text) {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                continuation.resume(returning: text)
+            }.start()
+        }
     }
 
     /// This process's environment without inherited SWITCHBOARD_* settings, plus the given ones.

@@ -56,10 +56,16 @@ struct DestinationsController {
             }
             return .noContent
         }
+        registerSecret(on: routes)
+        registerActions(on: routes)
+    }
+
+    /// The signing secret and its rotation.
+    private func registerSecret(on routes: APIRouteBuilder) {
         routes.add(.init(method: .get, path: "/v1/destinations/{id}/secret", summary: "The signing secret (and the previous one during rotation)", tag: "Destinations", access: .editor)) {
             request, context in
             let principal = try context.principal()
-            return .json(secretDocument(try await destination(context, principal)))
+            return .json(DestinationFields.secretDocument(try await destination(context, principal), at: dependencies.now()))
         }
         routes.add(
             .init(method: .post, path: "/v1/destinations/{id}/rotate-secret", summary: "Rotate the signing secret; the old one signs for 24 h more", tag: "Destinations", access: .editor,
@@ -70,8 +76,12 @@ struct DestinationsController {
             let fields = try JSONObjectReader(try await optionalBody(request))
             let secret = try fields.string("secret").map(DestinationFields.checkedSecret)
             guard let rotated = try await dependencies.destinations.rotateSecret(of: destination, to: secret) else { throw APIError.notFound("destination") }
-            return .json(secretDocument(rotated))
+            return .json(DestinationFields.secretDocument(rotated, at: dependencies.now()))
         }
+    }
+
+    /// A test send now, and recovery of failed deliveries.
+    private func registerActions(on routes: APIRouteBuilder) {
         routes.add(
             .init(method: .post, path: "/v1/destinations/{id}/test", summary: "Send one test event now and show the request and response", tag: "Destinations", access: .editor,
                 requestBody: Schema.object(["event": Schema.anyObject]))
@@ -81,18 +91,7 @@ struct DestinationsController {
             let fields = try JSONObjectReader(try await optionalBody(request))
             let event = try SampleEvent.make(from: try fields.object("event")?.fields, workspaceId: principal.workspaceId, identifiers: dependencies.identifiers, now: dependencies.now())
             let (sent, result) = try await dependencies.destinations.testSend(to: destination, event: event)
-            return .json([
-                "request": RequestDocument.make(sent),
-                "response": result.status.map { status in
-                    [
-                        "status": .int(Int64(status)),
-                        "headers": .object(Dictionary(result.headers.map { ($0.0, JSONValue.string($0.1)) }, uniquingKeysWith: { first, _ in first })),
-                        "body": .string(result.body ?? ""),
-                    ]
-                } ?? .null,
-                "error": result.error.map { .string($0.rawValue) } ?? .null,
-                "durationMs": .int(Int64(result.durationMs)),
-            ])
+            return .json(RequestDocument.testSend(request: sent, result: result))
         }
         routes.add(
             .init(method: .post, path: "/v1/destinations/{id}/recover", summary: "Re-queue failed deliveries created in [since, until)", tag: "Destinations", access: .editor,
@@ -120,23 +119,5 @@ struct DestinationsController {
             return [:]
         }
         return try await dependencies.body.read(request)
-    }
-
-    private func secretDocument(_ destination: Destination) -> JSONValue {
-        let now = dependencies.now()
-        let previous = destination.signingSecrets(at: now).dropFirst().first
-        return ["secret": .string(destination.secret), "previousSecret": previous.map(JSONValue.string) ?? .null]
-    }
-}
-
-/// A rendered request as the API shows it.
-enum RequestDocument {
-    static func make(_ request: RenderedRequest) -> JSONValue {
-        [
-            "method": .string(request.method),
-            "url": .string(request.url),
-            "headers": .object(Dictionary(request.headers.map { ($0.0, JSONValue.string($0.1)) }, uniquingKeysWith: { first, _ in first })),
-            "body": (try? JSONCoding.parse(request.body, maximumDepth: .max)) ?? .string(String(decoding: request.body, as: UTF8.self)),
-        ]
     }
 }

@@ -41,13 +41,4 @@ struct EventTypesController {
             return .noContent
         }
     }
-
-    static func document(_ type: EventTypeRecord) -> JSONValue {
-        [
-            "name": .string(type.name),
-            "description": type.description.map(JSONValue.string) ?? .null,
-            "schema": type.schema ?? .null,
-            "createdAt": .string(Timestamp.format(type.createdAt)),
-        ]
-    }
 }

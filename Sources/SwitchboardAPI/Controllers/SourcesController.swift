@@ -86,31 +86,4 @@ struct SourcesController {
         }
         return .object(settings.fields)
     }
-
-    private static func schema(required: [String]) -> JSONValue {
-        Schema.object(
-            [
-                "name": Schema.name,
-                "type": Schema.oneOf(SourceType.allCases.map(\.rawValue)),
-                "verification": Schema.nullableObject,
-                "eventNamePrefix": Schema.nullableString,
-            ],
-            required: required)
-    }
-
-    func document(_ source: Source) -> JSONValue {
-        let ingestURL = source.type == .segment ? dependencies.publicURL + "/v1/batch" : dependencies.publicURL + "/ingest/" + source.id
-        return [
-            "id": .string(source.id),
-            "name": .string(source.name),
-            "type": .string(source.type.rawValue),
-            // Secrets are write-only: no response shows them, whatever the key's role.
-            "verification": source.shownVerification ?? .null,
-            "eventNamePrefix": source.eventNamePrefix.map(JSONValue.string) ?? .null,
-            "writeKey": source.writeKey.map(JSONValue.string) ?? .null,
-            "ingestUrl": .string(ingestURL),
-            "createdAt": .string(Timestamp.format(source.createdAt)),
-            "updatedAt": .string(Timestamp.format(source.updatedAt)),
-        ]
-    }
 }

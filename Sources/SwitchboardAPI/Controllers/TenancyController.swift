@@ -30,6 +30,10 @@ struct TenancyController {
             try await dependencies.storage.createWorkspace(workspace)
             return .json(Self.document(workspace), status: .created)
         }
+        registerKeys(on: routes)
+    }
+
+    private func registerKeys(on routes: APIRouteBuilder) {
         routes.add(.init(method: .get, path: "/v1/keys", summary: "List API keys", tag: "Tenancy", access: .admin, query: ["workspaceId", "limit", "cursor"])) {
             request, context in
             let principal = try context.principal()
@@ -88,25 +92,5 @@ struct TenancyController {
         case .notFound: throw APIError.notFound("workspace")
         case .validation: throw APIError.validation(field: field, "no such workspace")
         }
-    }
-
-    static func document(_ workspace: Workspace) -> JSONValue {
-        [
-            "id": .string(workspace.id),
-            "name": .string(workspace.name),
-            "createdAt": .string(Timestamp.format(workspace.createdAt)),
-        ]
-    }
-
-    static func document(_ key: APIKey, secret: String? = nil) -> JSONValue {
-        var fields: [String: JSONValue] = [
-            "id": .string(key.id),
-            "name": .string(key.name),
-            "role": .string(key.role.rawValue),
-            "workspaceId": .string(key.workspaceId),
-            "createdAt": .string(Timestamp.format(key.createdAt)),
-        ]
-        if let secret { fields["key"] = .string(secret) }
-        return .object(fields)
     }
 }

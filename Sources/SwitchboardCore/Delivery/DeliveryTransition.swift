@@ -25,6 +25,11 @@ public enum DeliveryTransition {
         public var status: DeliveryStatus
         /// When it is due next (pending only).
         public var nextAttemptAt: Date?
+
+        public init(status: DeliveryStatus, nextAttemptAt: Date?) {
+            self.status = status
+            self.nextAttemptAt = nextAttemptAt
+        }
     }
 
     /// The state a decision leads to.

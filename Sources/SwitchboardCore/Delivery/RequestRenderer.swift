@@ -146,8 +146,6 @@ public enum RequestRenderer {
     /// Shown instead of a signature to a key that may not read the signing secret.
     public static let hiddenSignature = "<signature hidden: needs editor role>"
 
-    /// The request as `sign` gives it, but with a placeholder where the signature goes: a key that
-    /// may not read the secret must not get signatures over bodies it chose either. No secret is used.
     /// A delivery's request (a batch for a batching destination), rendered and signed: exactly as the receiver gets it.
     public static func signedRequest(
         events: [Event], subscription: Subscription, destination: Destination, deliveryId: String, at now: Date
@@ -166,6 +164,8 @@ public enum RequestRenderer {
             : signWithoutSecret(request, destination: destination, deliveryId: deliveryId, at: now)
     }
 
+    /// The request as `sign` gives it, but with a placeholder where the signature goes: a key that
+    /// may not read the secret must not get signatures over bodies it chose either. No secret is used.
     public static func signWithoutSecret(_ request: RenderedRequest, destination: Destination, deliveryId: String, at now: Date) -> RenderedRequest {
         var signed = request
         let headers = WebhookSigner.headers(scheme: destination.signing, secrets: [], messageId: deliveryId, timestamp: now, body: request.body)

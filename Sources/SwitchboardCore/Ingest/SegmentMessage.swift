@@ -66,12 +66,15 @@ public struct SegmentMessageNormalizer: Sendable {
 
     private static let typeNames = EventType.allCases.map(\.rawValue).joined(separator: ", ")
 
-    private func event(
-        fields input: [String: JSONValue], type: EventType, defaults: BatchDefaults, fieldPrefix: String
-    ) throws(ValidationError) -> Event {
+    /// One message's fields, with errors that name them by their path in the request.
+    private struct Fields {
+        let input: [String: JSONValue]
+        let prefix: String
+
         func fail(_ field: String, _ message: String) -> ValidationError {
-            ValidationError(field: fieldPrefix + field, message)
+            ValidationError(field: prefix + field, message)
         }
+
         func optionalString(_ field: String) throws(ValidationError) -> String? {
             switch input[field] {
             case nil, .null: return nil
@@ -79,50 +82,31 @@ public struct SegmentMessageNormalizer: Sendable {
             case let other?: throw fail(field, "\(field) must be a string, not \(other.typeName)")
             }
         }
+
+        func nonEmpty(_ field: String) throws(ValidationError) -> String? {
+            try optionalString(field).flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    private func event(
+        fields input: [String: JSONValue], type: EventType, defaults: BatchDefaults, fieldPrefix: String
+    ) throws(ValidationError) -> Event {
+        let fields = Fields(input: input, prefix: fieldPrefix)
         var message = input
         message["writeKey"] = nil  // a credential: never stored or shown
 
-        let userId = try optionalString("userId").flatMap { $0.isEmpty ? nil : $0 }
-        let anonymousId = try optionalString("anonymousId").flatMap { $0.isEmpty ? nil : $0 }
-        guard userId != nil || anonymousId != nil else {
-            throw fail("userId", "userId or anonymousId is required")
-        }
+        let userId = try fields.nonEmpty("userId")
+        let anonymousId = try fields.nonEmpty("anonymousId")
+        guard userId != nil || anonymousId != nil else { throw fields.fail("userId", "userId or anonymousId is required") }
         for field in ["properties", "traits", "context", "integrations"] {
             if let value = input[field], !value.isNull, value.objectValue == nil {
-                throw fail(field, "\(field) must be an object, not \(value.typeName)")
+                throw fields.fail(field, "\(field) must be an object, not \(value.typeName)")
             }
         }
         for field in ["messageId", "name", "category", "groupId", "previousId"] {
-            _ = try optionalString(field)
+            _ = try fields.optionalString(field)
         }
-
-        var name = type.rawValue
-        switch type {
-        case .track:
-            guard let trackName = try optionalString("event"), !trackName.isEmpty else {
-                throw fail("event", "event is required for track calls")
-            }
-            let prefixed = (source.eventNamePrefix ?? "") + trackName
-            message["event"] = .string(prefixed)
-            name = prefixed
-            if message["properties"] == nil || message["properties"] == .null { message["properties"] = [:] }
-        case .identify, .group:
-            if type == .group, (try optionalString("groupId")).map(\.isEmpty) ?? true {
-                throw fail("groupId", "groupId is required for group calls")
-            }
-            if message["traits"] == nil || message["traits"] == .null { message["traits"] = [:] }
-        case .page, .screen:
-            var properties = message["properties"]?.objectValue ?? [:]
-            // The top-level `name` of a page becomes the routing name's field, so keep it in properties.
-            if properties["name"] == nil, let pageName = try optionalString("name") { properties["name"] = .string(pageName) }
-            message["properties"] = .object(properties)
-        case .alias:
-            guard userId != nil else { throw fail("userId", "userId is required for alias calls") }
-            guard let previousId = try optionalString("previousId"), !previousId.isEmpty else {
-                throw fail("previousId", "previousId is required for alias calls")
-            }
-        }
-
+        let name = try applyTypeRules(type, fields, hasUserId: userId != nil, to: &message)
         if let context = defaults.context {
             message["context"] = .object(context.merging(message["context"]?.objectValue ?? [:]) { _, own in own })
         }
@@ -132,31 +116,60 @@ public struct SegmentMessageNormalizer: Sendable {
 
         let id = identifiers.make(.event)
         // A made messageId reuses the event id's unique part: no second random draw per event.
-        let messageId = try optionalString("messageId").flatMap { $0.isEmpty ? nil : $0 } ?? "api-" + id.dropFirst(IdentifierKind.event.prefix.count)
-        let sentAt = try Self.optionalDate(input["sentAt"], field: fieldPrefix + "sentAt") ?? defaults.sentAt
-        let originalTimestamp = try Self.optionalDate(input["timestamp"], field: fieldPrefix + "timestamp")
-        let timestamp: Date
-        if let originalTimestamp, let sentAt {
-            timestamp = receivedAt.addingTimeInterval(originalTimestamp.timeIntervalSince(sentAt))
-            guard Timestamp.representable.contains(timestamp) else {
-                throw fail("timestamp", "timestamp and sentAt are too far apart to correct for clock skew")
-            }
-        } else {
-            timestamp = originalTimestamp ?? receivedAt
-        }
-
+        let messageId = try fields.nonEmpty("messageId") ?? "api-" + id.dropFirst(IdentifierKind.event.prefix.count)
+        try stampTimes(fields, defaults: defaults, on: &message)
         message["type"] = .string(type.rawValue)
         message["messageId"] = .string(messageId)
-        message["receivedAt"] = .string(Timestamp.format(receivedAt))
-        message["timestamp"] = .string(Timestamp.format(timestamp))
-        message["originalTimestamp"] = originalTimestamp.map { .string(Timestamp.format($0)) }
-        message["sentAt"] = sentAt.map { .string(Timestamp.format($0)) }
-
         return Event(
             id: id, workspaceId: source.workspaceId, sourceId: source.id, type: type,
             name: name, messageId: messageId, userId: userId, anonymousId: anonymousId, receivedAt: receivedAt,
             message: message
         )
+    }
+
+    /// What each call type requires and fills in; returns the routing name.
+    private func applyTypeRules(
+        _ type: EventType, _ fields: Fields, hasUserId: Bool, to message: inout [String: JSONValue]
+    ) throws(ValidationError) -> String {
+        switch type {
+        case .track:
+            guard let trackName = try fields.nonEmpty("event") else { throw fields.fail("event", "event is required for track calls") }
+            let prefixed = (source.eventNamePrefix ?? "") + trackName
+            message["event"] = .string(prefixed)
+            if message["properties"] == nil || message["properties"] == .null { message["properties"] = [:] }
+            return prefixed
+        case .identify, .group:
+            if type == .group, try fields.nonEmpty("groupId") == nil { throw fields.fail("groupId", "groupId is required for group calls") }
+            if message["traits"] == nil || message["traits"] == .null { message["traits"] = [:] }
+        case .page, .screen:
+            var properties = message["properties"]?.objectValue ?? [:]
+            // The top-level `name` of a page becomes the routing name's field, so keep it in properties.
+            if properties["name"] == nil, let pageName = try fields.optionalString("name") { properties["name"] = .string(pageName) }
+            message["properties"] = .object(properties)
+        case .alias:
+            guard hasUserId else { throw fields.fail("userId", "userId is required for alias calls") }
+            guard try fields.nonEmpty("previousId") != nil else { throw fields.fail("previousId", "previousId is required for alias calls") }
+        }
+        return type.rawValue
+    }
+
+    /// `receivedAt`, `sentAt`, and `timestamp` corrected for the sender's clock skew (Segment's rule).
+    private func stampTimes(_ fields: Fields, defaults: BatchDefaults, on message: inout [String: JSONValue]) throws(ValidationError) {
+        let sentAt = try Self.optionalDate(fields.input["sentAt"], field: fields.prefix + "sentAt") ?? defaults.sentAt
+        let originalTimestamp = try Self.optionalDate(fields.input["timestamp"], field: fields.prefix + "timestamp")
+        let timestamp: Date
+        if let originalTimestamp, let sentAt {
+            timestamp = receivedAt.addingTimeInterval(originalTimestamp.timeIntervalSince(sentAt))
+            guard Timestamp.representable.contains(timestamp) else {
+                throw fields.fail("timestamp", "timestamp and sentAt are too far apart to correct for clock skew")
+            }
+        } else {
+            timestamp = originalTimestamp ?? receivedAt
+        }
+        message["receivedAt"] = .string(Timestamp.format(receivedAt))
+        message["timestamp"] = .string(Timestamp.format(timestamp))
+        message["originalTimestamp"] = originalTimestamp.map { .string(Timestamp.format($0)) }
+        message["sentAt"] = sentAt.map { .string(Timestamp.format($0)) }
     }
 
     static func optionalDate(_ value: JSONValue?, field: String) throws(ValidationError) -> Date? {

@@ -25,10 +25,11 @@ extension PostgresStorage {
     }
 
     public func retryDelivery(id: String, workspaceId: String, now: Date) async throws -> Delivery? {
-        try await withTransaction { connection in
+        let requeued = DeliveryTransition.requeued(now: now)
+        return try await withTransaction { connection in
             try await connection.query(
                 """
-                UPDATE deliveries SET status = 'pending', next_attempt_at = \(now.milliseconds), lease_until = NULL, lease_count = 0,
+                UPDATE deliveries SET status = \(requeued.status.rawValue), next_attempt_at = \(requeued.nextAttemptAt?.milliseconds), lease_until = NULL, lease_count = 0,
                     updated_at = \(now.milliseconds)
                 WHERE id = \(id) AND workspace_id = \(workspaceId)
                 """, logger: logger)
@@ -37,10 +38,11 @@ extension PostgresStorage {
     }
 
     public func recoverDeliveries(destinationId: String, workspaceId: String, since: Date, until: Date?, now: Date) async throws -> Int {
-        try await withTransaction { connection in
+        let requeued = DeliveryTransition.requeued(now: now)
+        return try await withTransaction { connection in
             let count = try await connection.rows(
                 """
-                UPDATE deliveries SET status = 'pending', next_attempt_at = \(now.milliseconds), lease_until = NULL, lease_count = 0,
+                UPDATE deliveries SET status = \(requeued.status.rawValue), next_attempt_at = \(requeued.nextAttemptAt?.milliseconds), lease_until = NULL, lease_count = 0,
                     updated_at = \(now.milliseconds)
                 WHERE destination_id = \(destinationId) AND workspace_id = \(workspaceId) AND status = 'failed'
                     AND created_at >= \(since.milliseconds) AND created_at < \(until?.milliseconds ?? Int64.max)

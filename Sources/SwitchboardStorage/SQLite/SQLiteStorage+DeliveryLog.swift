@@ -32,8 +32,8 @@ extension SQLiteStorage {
     public func retryDelivery(id: String, workspaceId: String, now: Date) async throws -> Delivery? {
         try await write { db in
             try db.execute(
-                sql: "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL, lease_count = 0, updated_at = ? WHERE id = ? AND workspace_id = ?",
-                arguments: [now.milliseconds, now.milliseconds, id, workspaceId])
+                sql: "UPDATE deliveries SET status = ?, next_attempt_at = ?, lease_until = NULL, lease_count = 0, updated_at = ? WHERE id = ? AND workspace_id = ?",
+                arguments: Self.requeued(now) + [now.milliseconds, id, workspaceId])
             return try Self.delivery(db, id: id, workspaceId: workspaceId)
         }
     }
@@ -42,10 +42,10 @@ extension SQLiteStorage {
         try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL, lease_count = 0, updated_at = ?
+                    UPDATE deliveries SET status = ?, next_attempt_at = ?, lease_until = NULL, lease_count = 0, updated_at = ?
                     WHERE destination_id = ? AND workspace_id = ? AND status = 'failed' AND created_at >= ? AND created_at < ?
                     """,
-                arguments: [now.milliseconds, now.milliseconds, destinationId, workspaceId, since.milliseconds, until?.milliseconds ?? Int64.max])
+                arguments: Self.requeued(now) + [now.milliseconds, destinationId, workspaceId, since.milliseconds, until?.milliseconds ?? Int64.max])
             return db.changesCount
         }
     }
@@ -71,5 +71,11 @@ extension SQLiteStorage {
             delivery.attempts = attempts[delivery.id] ?? []
             return delivery
         }
+    }
+
+    /// `status, next_attempt_at` of a delivery sent again by hand.
+    private static func requeued(_ now: Date) -> StatementArguments {
+        let state = DeliveryTransition.requeued(now: now)
+        return [state.status.rawValue, state.nextAttemptAt?.milliseconds]
     }
 }

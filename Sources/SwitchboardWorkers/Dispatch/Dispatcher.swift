@@ -21,6 +21,9 @@ public struct Dispatcher: Service {
         public var pollInterval = Duration.milliseconds(200)
         /// A destination whose every attempt failed for this long is disabled (default 5 days).
         public var disableAfter: TimeInterval = 5 * 86_400
+        /// On graceful shutdown, how long requests in flight may take to finish before they are
+        /// cut off and their deliveries handed back.
+        public var drainTimeout = Duration.seconds(30)
 
         public init() {}
     }
@@ -56,48 +59,69 @@ public struct Dispatcher: Service {
     /// shutdown runs out of time and cancels, hands its deliveries back unsent).
     public func run() async {
         let inFlight = Counter()
-        var backlog = false
+        let running = Counter()
         await withDiscardingTaskGroup { group in
+            var backlog = false
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                let room = settings.concurrency - inFlight.value
-                if backlog, room < min(settings.leaseBatch, settings.concurrency) {
-                    await cancelWhenGracefulShutdown { await work.wait(timeout: settings.pollInterval) }
-                    continue
-                }
-                var jobs: [DeliveryJob] = []
-                if room > 0 {
-                    do {
-                        jobs = try await queue.leaseDeliveries(now: now(), leaseSeconds: settings.leaseSeconds, limit: room)
-                    } catch {
-                        logger.error("leasing deliveries failed", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
-                    }
-                }
-                var started = 0
-                for job in jobs {
-                    // A request waiting for its rate-limit slot is not in flight yet: it takes no capacity.
-                    let waits = job.startAt.map { $0 > now() } ?? false
-                    if !waits {
-                        inFlight.add(1)
-                        started += 1
-                    }
-                    group.addTask {
-                        guard await waitForSlot(job) else {
-                            if !waits { inFlight.add(-1) }
-                            work.capacityFreed()
-                            return
-                        }
-                        if waits { inFlight.add(1) }
-                        await deliver(job)
-                        inFlight.add(-1)
-                        work.capacityFreed()
-                    }
-                }
-                // A full lease means more is due: the next waits for a batch's worth of room.
-                backlog = room > 0 && jobs.count == room
-                if jobs.isEmpty || started == room {
-                    await cancelWhenGracefulShutdown { await work.wait(timeout: settings.pollInterval) }
-                }
+                backlog = await leaseAndStart(into: &group, inFlight: inFlight, running: running, backlog: backlog)
             }
+            await drain(running)
+            group.cancelAll()
+        }
+    }
+
+    /// One round: leases as much as there is room for and starts each request in `group`;
+    /// returns whether a backlog is left (the lease was full).
+    private func leaseAndStart(into group: inout DiscardingTaskGroup, inFlight: Counter, running: Counter, backlog: Bool) async -> Bool {
+        let room = settings.concurrency - inFlight.value
+        if backlog, room < min(settings.leaseBatch, settings.concurrency) {
+            await cancelWhenGracefulShutdown { await work.wait(timeout: settings.pollInterval) }
+            return true
+        }
+        var jobs: [DeliveryJob] = []
+        if room > 0 {
+            do {
+                jobs = try await queue.leaseDeliveries(now: now(), leaseSeconds: settings.leaseSeconds, limit: room)
+            } catch {
+                logger.error("leasing deliveries failed", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
+            }
+        }
+        var started = 0
+        for job in jobs {
+            // A request waiting for its rate-limit slot is not in flight yet: it takes no capacity.
+            let waits = job.startAt.map { $0 > now() } ?? false
+            if !waits {
+                inFlight.add(1)
+                started += 1
+            }
+            running.add(1)
+            group.addTask {
+                defer {
+                    running.add(-1)
+                    work.capacityFreed()
+                }
+                guard await waitForSlot(job) else {
+                    if !waits { inFlight.add(-1) }
+                    return
+                }
+                if waits { inFlight.add(1) }
+                await deliver(job)
+                inFlight.add(-1)
+            }
+        }
+        if jobs.isEmpty || started == room {
+            await cancelWhenGracefulShutdown { await work.wait(timeout: settings.pollInterval) }
+        }
+        // A full lease means more is due: the next waits for a batch's worth of room.
+        return room > 0 && jobs.count == room
+    }
+
+    /// After a graceful shutdown began: lets the requests still running finish, for up to
+    /// `drainTimeout`; the group then cancels the rest, which hand their deliveries back.
+    private func drain(_ running: Counter) async {
+        let deadline = ContinuousClock.now + settings.drainTimeout
+        while running.value > 0, !Task.isCancelled, ContinuousClock.now < deadline {
+            await work.wait(timeout: min(.milliseconds(100), deadline - .now))
         }
     }
 
@@ -121,7 +145,8 @@ public struct Dispatcher: Service {
     /// Gives a job's deliveries back unsent: due again at once, here or on another node.
     private func handBack(_ job: DeliveryJob) async {
         do {
-            try await queue.releaseLeases(deliveryIds: job.deliveries.map(\.id))
+            // In a task of its own: a shutdown that cancelled the send must not cancel this too.
+            try await Task { [queue] in try await queue.releaseLeases(deliveryIds: job.deliveries.map(\.id)) }.value
         } catch {
             // The lease expires instead: later, but nothing is lost.
             logger.error("handing back a lease failed", metadata: ["delivery": "\(job.deliveries[0].id)"])

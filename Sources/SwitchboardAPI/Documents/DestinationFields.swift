@@ -119,4 +119,10 @@ enum DestinationFields {
         "activeFrom": ["type": ["string", "null"], "format": "date-time"],
         "enabled": ["type": "boolean"],
     ])
+
+    /// The signing secret, and the previous one while it still signs.
+    static func secretDocument(_ destination: Destination, at now: Date) -> JSONValue {
+        let previous = destination.signingSecrets(at: now).dropFirst().first
+        return ["secret": .string(destination.secret), "previousSecret": previous.map(JSONValue.string) ?? .null]
+    }
 }
