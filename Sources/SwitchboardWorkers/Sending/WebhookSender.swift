@@ -135,25 +135,9 @@ public struct WebhookSender: Sendable {
         }
     }
 
-    /// The kind of a transport error, from its type and description (no payload kept).
+    /// The kind of a transport error, from its type alone (no payload kept).
     static func classify(_ error: any Error) -> DeliveryErrorKind {
-        if let error = error as? HTTPClientError {
-            if [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error) { return .timeout }
-            if error == .remoteConnectionClosed { return .connection }
-            // The guard lets none of these through; should one come, nothing was connected.
-            if [.emptyHost, .emptyScheme, .invalidURL, .missingSocketPath].contains(error) { return .refusedAddress }
-        }
-        if let error = error as? NIOConnectionError {
-            return error.connectionErrors.isEmpty && (error.dnsAError != nil || error.dnsAAAAError != nil) ? .dns : .connection
-        }
-        let text = String(describing: error).lowercased()
-        if text.contains("timeout") || text.contains("timed out") || text.contains("deadline") { return .timeout }
-        if text.contains("ssl") || text.contains("tls") || text.contains("certificate") || text.contains("handshake") { return .tls }
-        if text.contains("dns") || text.contains("resolve") || text.contains("getaddrinfo") || text.contains("nodename") { return .dns }
-        if text.contains("connect") || text.contains("refused") || text.contains("reset") || text.contains("closed") || text.contains("unreachable") {
-            return .connection
-        }
-        return .other
+        TransportErrors.kind(of: error)
     }
 }
 
