@@ -5,7 +5,7 @@ import NIOSSL
 import Testing
 
 @testable import SwitchboardCore
-@testable import SwitchboardServer
+@testable import SwitchboardWorkers
 
 /// Attempt error kinds come from the transport error's type and case, never from its wording.
 @Suite struct TransportErrorTests {

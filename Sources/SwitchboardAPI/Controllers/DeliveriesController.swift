@@ -24,12 +24,12 @@ struct DeliveriesController {
                 }
                 filter.status = value
             }
-            let page = try await dependencies.storage.listDeliveries(workspaceId: principal.workspaceId, filter: filter, page: query.page(of: .delivery))
+            let page = try await dependencies.deliveryLog.listDeliveries(workspaceId: principal.workspaceId, filter: filter, page: query.page(of: .delivery))
             return .json(page.document(Self.document))
         }
         routes.add(.init(method: .get, path: "/v1/deliveries/{id}", summary: "Get a delivery with its attempts", tag: "Deliveries", access: .viewer)) { request, context in
             let principal = try context.principal()
-            guard let delivery = try await dependencies.storage.delivery(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
+            guard let delivery = try await dependencies.deliveryLog.delivery(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
                 throw APIError.notFound("delivery")
             }
             return .json(Self.document(delivery))

@@ -14,7 +14,7 @@ struct DestinationsController {
             request, context in
             let principal = try context.principal()
             let query = QueryReader(request)
-            let page = try await dependencies.storage.listDestinations(
+            let page = try await dependencies.destinationStore.listDestinations(
                 workspaceId: principal.workspaceId, search: query.string("search"), page: query.page(of: .destination))
             return .json(page.document(DestinationFields.document))
         }
@@ -51,7 +51,7 @@ struct DestinationsController {
         routes.add(.init(method: .delete, path: "/v1/destinations/{id}", summary: "Delete a destination and its subscriptions", tag: "Destinations", access: .editor, success: .noContent)) {
             request, context in
             let principal = try context.principal()
-            guard try await dependencies.storage.deleteDestination(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
+            guard try await dependencies.destinationStore.deleteDestination(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
                 throw APIError.notFound("destination")
             }
             return .noContent
@@ -107,7 +107,7 @@ struct DestinationsController {
     }
 
     private func destination(_ context: SwitchboardRequestContext, _ principal: Principal) async throws -> Destination {
-        guard let destination = try await dependencies.storage.destination(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
+        guard let destination = try await dependencies.destinationStore.destination(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
             throw APIError.notFound("destination")
         }
         return destination

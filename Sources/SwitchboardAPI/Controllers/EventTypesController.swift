@@ -11,7 +11,7 @@ struct EventTypesController {
     func register(on routes: APIRouteBuilder) {
         routes.add(.init(method: .get, path: "/v1/event-types", summary: "List event types", tag: "Event types", access: .viewer)) { request, context in
             let principal = try context.principal()
-            let types = try await dependencies.storage.listEventTypes(workspaceId: principal.workspaceId)
+            let types = try await dependencies.eventTypes.listEventTypes(workspaceId: principal.workspaceId)
             return .json(["data": .array(types.map(Self.document)), "nextCursor": .null])
         }
         routes.add(
@@ -26,7 +26,7 @@ struct EventTypesController {
                 description: try fields.optionalString("description", maximumLength: 2000),
                 schema: try fields.object("schema").map { .object($0.fields) }, createdAt: dependencies.now())
             do {
-                try await dependencies.storage.createEventType(type)
+                try await dependencies.eventTypes.createEventType(type)
             } catch StorageError.conflict {
                 throw APIError.conflict("an event type named \(type.name) exists already")
             }
@@ -35,7 +35,7 @@ struct EventTypesController {
         routes.add(.init(method: .delete, path: "/v1/event-types/{name}", summary: "Remove an event type", tag: "Event types", access: .editor, success: .noContent)) {
             request, context in
             let principal = try context.principal()
-            guard try await dependencies.storage.deleteEventType(workspaceId: principal.workspaceId, name: (context.parameters.get("name") ?? "").removingPercentEncoding ?? "") else {
+            guard try await dependencies.eventTypes.deleteEventType(workspaceId: principal.workspaceId, name: (context.parameters.get("name") ?? "").removingPercentEncoding ?? "") else {
                 throw APIError.notFound("event type")
             }
             return .noContent

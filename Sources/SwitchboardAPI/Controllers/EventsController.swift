@@ -25,16 +25,16 @@ struct EventsController {
                 }
                 filter.type = eventType
             }
-            let page = try await dependencies.storage.listEvents(
+            let page = try await dependencies.events.listEvents(
                 workspaceId: principal.workspaceId, filter: filter, page: query.page(of: .event))
             return .json(page.document(\.document))
         }
         routes.add(.init(method: .get, path: "/v1/events/{id}", summary: "Get an event with its deliveries", tag: "Events", access: .viewer)) { request, context in
             let principal = try context.principal()
-            guard let event = try await dependencies.storage.event(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
+            guard let event = try await dependencies.events.event(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
                 throw APIError.notFound("event")
             }
-            let deliveries = try await dependencies.storage.listDeliveries(
+            let deliveries = try await dependencies.deliveryLog.listDeliveries(
                 workspaceId: principal.workspaceId, filter: DeliveryFilter(eventId: event.id), page: PageRequest(limit: PageRequest.maximumLimit))
             guard case .object(var document) = event.document else { return .json(event.document) }
             document["deliveries"] = .array(deliveries.items.map(DeliveriesController.document))

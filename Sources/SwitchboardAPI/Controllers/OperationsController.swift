@@ -15,7 +15,7 @@ struct OperationsController {
         }
         routes.add(.init(method: .get, path: "/readyz", summary: "The database answers", tag: "Operations", access: .anyone)) { _, context in
             do {
-                try await dependencies.storage.ping()
+                try await dependencies.ping()
                 return .json(["status": "ok"])
             } catch {
                 context.logger.warning("readiness check failed: database unreachable")

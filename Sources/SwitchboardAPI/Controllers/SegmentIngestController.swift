@@ -74,7 +74,7 @@ struct SegmentIngestController {
 
     private func writeKeySource(_ writeKey: String?) async throws -> Source? {
         guard let writeKey, !writeKey.isEmpty else { return nil }
-        guard let source = try await dependencies.storage.source(writeKey: writeKey), source.type == .segment else {
+        guard let source = try await dependencies.sources.source(writeKey: writeKey), source.type == .segment else {
             throw APIError.unauthorized("the write key is not valid")
         }
         return source

@@ -13,7 +13,7 @@ struct SourcesController {
         routes.add(.init(method: .get, path: "/v1/sources", summary: "List sources", tag: "Sources", access: .viewer, query: ["limit", "cursor"])) {
             request, context in
             let principal = try context.principal()
-            let page = try await dependencies.storage.listSources(
+            let page = try await dependencies.sources.listSources(
                 workspaceId: principal.workspaceId, page: QueryReader(request).page(of: .source))
             return .json(page.document(document))
         }
@@ -33,7 +33,7 @@ struct SourcesController {
                 id: dependencies.identifiers.make(.source), workspaceId: principal.workspaceId, name: name, type: type,
                 verification: try Self.verification(fields), eventNamePrefix: try fields.optionalString("eventNamePrefix", maximumLength: 100),
                 writeKey: type == .segment ? Secrets.newWriteKey() : nil, createdAt: now, updatedAt: now)
-            try await dependencies.storage.createSource(source)
+            try await dependencies.sources.createSource(source)
             return .json(document(source), status: .created)
         }
         routes.add(.init(method: .get, path: "/v1/sources/{id}", summary: "Get a source", tag: "Sources", access: .viewer)) { request, context in
@@ -55,13 +55,13 @@ struct SourcesController {
             }
             if fields.contains("eventNamePrefix") { source.eventNamePrefix = try fields.optionalString("eventNamePrefix", maximumLength: 100) }
             source.updatedAt = dependencies.now()
-            guard try await dependencies.storage.updateSource(source) else { throw APIError.notFound("source") }
+            guard try await dependencies.sources.updateSource(source) else { throw APIError.notFound("source") }
             return .json(document(source))
         }
         routes.add(.init(method: .delete, path: "/v1/sources/{id}", summary: "Delete a source (its events are kept)", tag: "Sources", access: .editor, success: .noContent)) {
             request, context in
             let principal = try context.principal()
-            guard try await dependencies.storage.deleteSource(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
+            guard try await dependencies.sources.deleteSource(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
                 throw APIError.notFound("source")
             }
             return .noContent
@@ -69,7 +69,7 @@ struct SourcesController {
     }
 
     private func source(_ context: SwitchboardRequestContext, _ principal: Principal) async throws -> Source {
-        guard let source = try await dependencies.storage.source(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
+        guard let source = try await dependencies.sources.source(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
             throw APIError.notFound("source")
         }
         return source

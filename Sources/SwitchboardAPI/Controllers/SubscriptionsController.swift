@@ -13,7 +13,7 @@ struct SubscriptionsController {
             request, context in
             let principal = try context.principal()
             let query = QueryReader(request)
-            let page = try await dependencies.storage.listSubscriptions(
+            let page = try await dependencies.subscriptionStore.listSubscriptions(
                 workspaceId: principal.workspaceId, destinationId: query.string("destinationId"), page: query.page(of: .subscription))
             return .json(page.document(Self.document))
         }
@@ -26,7 +26,7 @@ struct SubscriptionsController {
                 id: dependencies.identifiers.make(.subscription), workspaceId: principal.workspaceId, destinationId: "", name: "", eventNames: [],
                 condition: nil, mapping: nil, createdAt: now, updatedAt: now)
             try await apply(fields, to: &subscription, creating: true)
-            try await dependencies.storage.createSubscription(subscription)
+            try await dependencies.subscriptionStore.createSubscription(subscription)
             return .json(Self.document(subscription), status: .created)
         }
         routes.add(.init(method: .get, path: "/v1/subscriptions/{id}", summary: "Get a subscription", tag: "Subscriptions", access: .viewer)) { request, context in
@@ -39,12 +39,12 @@ struct SubscriptionsController {
             var subscription = try await subscription(context, principal)
             try await apply(try JSONObjectReader(try await dependencies.body.read(request)), to: &subscription, creating: false)
             subscription.updatedAt = dependencies.now()
-            guard try await dependencies.storage.updateSubscription(subscription) else { throw APIError.notFound("subscription") }
+            guard try await dependencies.subscriptionStore.updateSubscription(subscription) else { throw APIError.notFound("subscription") }
             return .json(Self.document(subscription))
         }
         routes.add(.init(method: .delete, path: "/v1/subscriptions/{id}", summary: "Delete a subscription", tag: "Subscriptions", access: .editor, success: .noContent)) { request, context in
             let principal = try context.principal()
-            guard try await dependencies.storage.deleteSubscription(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
+            guard try await dependencies.subscriptionStore.deleteSubscription(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
                 throw APIError.notFound("subscription")
             }
             return .noContent
@@ -65,7 +65,7 @@ struct SubscriptionsController {
     }
 
     private func subscription(_ context: SwitchboardRequestContext, _ principal: Principal) async throws -> Subscription {
-        guard let subscription = try await dependencies.storage.subscription(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
+        guard let subscription = try await dependencies.subscriptionStore.subscription(id: context.parameters.get("id") ?? "", workspaceId: principal.workspaceId) else {
             throw APIError.notFound("subscription")
         }
         return subscription
@@ -75,7 +75,7 @@ struct SubscriptionsController {
         if creating || fields.contains("name") { subscription.name = try fields.requiredString("name") }
         if creating || fields.contains("destinationId") {
             let id = try fields.requiredString("destinationId")
-            guard try await dependencies.storage.destination(id: id, workspaceId: subscription.workspaceId) != nil else {
+            guard try await dependencies.destinationStore.destination(id: id, workspaceId: subscription.workspaceId) != nil else {
                 throw APIError.validation(field: "destinationId", "no such destination")
             }
             subscription.destinationId = id

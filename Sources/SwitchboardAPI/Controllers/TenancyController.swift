@@ -13,7 +13,7 @@ struct TenancyController {
         routes.add(.init(method: .get, path: "/v1/workspaces", summary: "List workspaces", tag: "Tenancy", access: .admin, query: ["limit", "cursor"])) {
             request, context in
             let principal = try context.principal()
-            let page = try await dependencies.storage.listWorkspaces(
+            let page = try await dependencies.tenancy.listWorkspaces(
                 visibleTo: principal.workspaceId, page: QueryReader(request).page(of: .workspace))
             return .json(page.document(Self.document))
         }
@@ -27,7 +27,7 @@ struct TenancyController {
             let workspace = Workspace(
                 id: dependencies.identifiers.make(.workspace), name: try fields.requiredString("name"),
                 parentId: principal.workspaceId, createdAt: dependencies.now())
-            try await dependencies.storage.createWorkspace(workspace)
+            try await dependencies.tenancy.createWorkspace(workspace)
             return .json(Self.document(workspace), status: .created)
         }
         registerKeys(on: routes)
@@ -39,7 +39,7 @@ struct TenancyController {
             let principal = try context.principal()
             let query = QueryReader(request)
             let workspace = try await managedWorkspace(query.string("workspaceId") ?? principal.workspaceId, by: principal, field: "workspaceId")
-            let page = try await dependencies.storage.listAPIKeys(workspaceId: workspace.id, page: query.page(of: .apiKey))
+            let page = try await dependencies.tenancy.listAPIKeys(workspaceId: workspace.id, page: query.page(of: .apiKey))
             return .json(page.document { Self.document($0) })
         }
         routes.add(
@@ -62,17 +62,17 @@ struct TenancyController {
             let key = APIKey(
                 id: dependencies.identifiers.make(.apiKey), name: name, role: role, workspaceId: workspace.id,
                 keyHash: Secrets.hash(apiKey: secret), createdAt: dependencies.now())
-            try await dependencies.storage.createAPIKey(key)
+            try await dependencies.tenancy.createAPIKey(key)
             return .json(Self.document(key, secret: secret), status: .created)
         }
         routes.add(.init(method: .delete, path: "/v1/keys/{id}", summary: "Revoke an API key", tag: "Tenancy", access: .admin, success: .noContent)) {
             request, context in
             let principal = try context.principal()
             let id = context.parameters.get("id") ?? ""
-            guard let key = try await dependencies.storage.apiKey(id: id),
+            guard let key = try await dependencies.tenancy.apiKey(id: id),
                 (try? await managedWorkspace(key.workspaceId, by: principal, field: "id")) != nil
             else { throw APIError.notFound("API key") }
-            _ = try await dependencies.storage.deleteAPIKey(id: key.id)
+            _ = try await dependencies.tenancy.deleteAPIKey(id: key.id)
             return .noContent
         }
     }
@@ -83,7 +83,7 @@ struct TenancyController {
     private func managedWorkspace(
         _ id: String, by principal: Principal, field: String, missing: MissingWorkspace = .notFound
     ) async throws -> Workspace {
-        if let workspace = try await dependencies.storage.workspace(id: id),
+        if let workspace = try await dependencies.tenancy.workspace(id: id),
             workspace.id == principal.workspaceId || workspace.parentId == principal.workspaceId
         {
             return workspace

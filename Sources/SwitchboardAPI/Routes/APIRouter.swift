@@ -7,7 +7,7 @@ public enum APIRouter {
     public static func make(_ dependencies: Dependencies) -> Router<SwitchboardRequestContext> {
         let router = Router(context: SwitchboardRequestContext.self)
         router.add(middleware: ErrorMiddleware())
-        let routes = APIRouteBuilder(router: router, authenticator: Authenticator(keys: dependencies.storage))
+        let routes = APIRouteBuilder(router: router, authenticator: Authenticator(keys: dependencies.tenancy))
         let operations = OperationsController(dependencies: dependencies)
         operations.register(on: routes)
         SegmentIngestController(dependencies: dependencies).register(on: routes)

@@ -3,10 +3,18 @@ import SwitchboardCore
 import SwitchboardServices
 import SwitchboardStorage
 
-/// What the controllers share: the stores they read, the services that change things, and the
-/// request plumbing (ids, time, body limits).
+/// What the controllers share: the storage roles they read and write, the services that do
+/// more than store, and the request plumbing (ids, time, body limits).
 public struct Dependencies: Sendable {
-    var storage: any Storage
+    var tenancy: any TenancyStore
+    var sources: any SourceStore
+    var eventTypes: any EventTypeStore
+    var destinationStore: any DestinationStore
+    var subscriptionStore: any SubscriptionStore
+    var events: any EventLog
+    var deliveryLog: any DeliveryLog
+    /// Succeeds when the database answers (readiness).
+    var ping: @Sendable () async throws -> Void
     var ingest: IngestService
     var destinations: DestinationService
     var subscriptions: SubscriptionService
@@ -21,7 +29,9 @@ public struct Dependencies: Sendable {
         storage: any Storage, ingest: IngestService, destinations: DestinationService, subscriptions: SubscriptionService,
         deliveries: DeliveryService, identifiers: IdentifierGenerator, now: @escaping @Sendable () -> Date, maximumBodyBytes: Int, publicURL: String
     ) {
-        self.storage = storage
+        (tenancy, sources, eventTypes, destinationStore, subscriptionStore) = (storage, storage, storage, storage, storage)
+        (events, deliveryLog) = (storage, storage)
+        ping = { try await storage.ping() }
         self.ingest = ingest
         self.destinations = destinations
         self.subscriptions = subscriptions

@@ -58,7 +58,7 @@ enum OpenAPIDocument {
         switch route.access {
         case .viewer, .editor, .admin:
             operation["security"] = [["apiKey": []]]
-            operation["x-required-role"] = .string(route.access == .viewer ? "viewer" : route.access == .editor ? "editor" : "admin")
+            operation["x-required-role"] = .string("\(route.access)")
         case .writeKey: operation["security"] = [["writeKey": []]]
         case .anyone: operation["security"] = []
         }

@@ -10,8 +10,6 @@ protocol QueueBackend: EventLog, DeliveryQueue {
     func transaction<T: Sendable>(_ kind: TransactionKind, _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T
     /// Candidate subscriptions read outside any write transaction (a reader, a pooled connection).
     func readCandidateSubscriptions(_ keys: Set<RoutePlanner.Key>) async throws -> [RoutePlanner.Key: [Subscription]]
-    /// Gives leases back unsent: due again at once, the lease not counted.
-    func releaseLeases(deliveryIds: [String]) async throws
 }
 
 // Routing and storing events: written once for every backend.

@@ -46,37 +46,27 @@ public struct SQLiteStorage: Storage, QueueBackend {
         }
     }
 
-    /// A transaction that spans awaits. It runs in a task of its own, so that a cancelled caller
-    /// never leaves it half done; bookkeeping commits without waiting for the disk (the next full
-    /// commit, every event insert, makes it durable too).
+    /// A transaction that spans awaits, its steps run on the calling thread (`SQLiteTransaction`);
+    /// bookkeeping commits without waiting for the disk (the next full commit, every event
+    /// insert, makes it durable too). Nothing in it is cancellable: it always ends, committed or
+    /// rolled back.
     func transaction<T: Sendable>(_ kind: TransactionKind, _ body: @escaping @Sendable (SQLiteTransaction) async throws -> T) async throws -> T {
-        let (pool, writer, identifiers) = (pool, writer, identifiers)
         let synchronous = kind == .durable ? "FULL" : "NORMAL"
-        return try await Task {
-            try await writer.withLock {
-                try await pool.writeWithoutTransaction { db in
-                    try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-                    try db.execute(sql: "BEGIN IMMEDIATE")
+        return try await writer.withLock { [pool, identifiers] in
+            let transaction = SQLiteTransaction(pool: pool, identifiers: identifiers)
+            try transaction.begin(synchronous: synchronous)
+            do {
+                let result = try await body(transaction)
+                try await transaction.commit()
+                return result
+            } catch {
+                transaction.rollback()
+                if let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT {
+                    throw StorageError.conflict(error.message ?? "constraint failed")
                 }
-                do {
-                    let result = try await body(SQLiteTransaction(pool: pool, identifiers: identifiers))
-                    try await pool.writeWithoutTransaction { db in
-                        defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-                        try db.execute(sql: "COMMIT")
-                    }
-                    return result
-                } catch {
-                    try? await pool.writeWithoutTransaction { db in
-                        if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
-                        try db.execute(sql: "PRAGMA synchronous = FULL")
-                    }
-                    if let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT {
-                        throw StorageError.conflict(error.message ?? "constraint failed")
-                    }
-                    throw error
-                }
+                throw error
             }
-        }.value
+        }
     }
 
     func readCandidateSubscriptions(_ keys: Set<RoutePlanner.Key>) async throws -> [RoutePlanner.Key: [Subscription]] {

@@ -2,22 +2,48 @@ import Foundation
 import GRDB
 import SwitchboardCore
 
-/// One queue transaction on the SQLite writer: each step is one trip to the writer connection,
-/// inside the transaction `SQLiteStorage.transaction` opened there.
+/// One queue transaction on the SQLite writer: each step runs on the writer connection, inside
+/// the transaction `SQLiteStorage.transaction` opened there.
 struct SQLiteTransaction: QueueTransaction {
     let pool: DatabasePool
     let identifiers: IdentifierGenerator
 
-    private func step<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.writeWithoutTransaction(work)
+    /// On the calling thread: the writer is this transaction's alone (`SQLiteStorage.writer`), so
+    /// this never waits for another write, and no thread hop is paid per step.
+    private func step<T>(_ work: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction(work)
+    }
+
+    /// `synchronous` is set outside the transaction: SQLite takes no change to it inside one.
+    func begin(synchronous: String) throws {
+        try step { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "BEGIN IMMEDIATE")
+        }
+    }
+
+    /// On the writer's own thread: a durable commit waits for the disk, and must not hold one of
+    /// the few threads every task shares while it does.
+    func commit() async throws {
+        try await pool.writeWithoutTransaction { db in
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            try db.execute(sql: "COMMIT")
+        }
+    }
+
+    func rollback() {
+        try? step { db in
+            if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
     }
 
     func candidateSubscriptions(_ keys: Set<RoutePlanner.Key>) async throws -> [RoutePlanner.Key: [Subscription]] {
-        try await step { db in try SQLiteStorage.candidateSubscriptions(db, keys) }
+        try step { db in try SQLiteStorage.candidateSubscriptions(db, keys) }
     }
 
     func insertNewEvents(_ events: [Event]) async throws -> Set<String> {
-        try await step { db in
+        try step { db in
             var inserted = Set<String>()
             let statement = try db.cachedStatement(
                 sql: """
@@ -37,7 +63,7 @@ struct SQLiteTransaction: QueueTransaction {
         let rows = routed.flatMap { routed in routed.subscriptionIds.map { (event: routed.event, subscriptionId: $0) } }
         guard !rows.isEmpty else { return }
         let ids = rows.map { _ in identifiers.make(.delivery) }
-        try await step { db in
+        try step { db in
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO deliveries (id, workspace_id, event_id, subscription_id, destination_id, status, attempt_count,
@@ -53,7 +79,7 @@ struct SQLiteTransaction: QueueTransaction {
     }
 
     func dueCandidates(now: Date, limit: Int) async throws -> [LeasePlanner.Candidate] {
-        try await step { db in try Self.dueCandidates(db, nowMs: now.milliseconds, limit: limit) }
+        try step { db in try Self.dueCandidates(db, nowMs: now.milliseconds, limit: limit) }
     }
 
     /// One index range per sending destination: a paused destination's backlog is never walked.
@@ -89,7 +115,7 @@ struct SQLiteTransaction: QueueTransaction {
     }
 
     func leaseInputs(destinationIds: [String], now: Date) async throws -> [String: LeaseInput] {
-        try await step { db in
+        try step { db in
             var inputs: [String: LeaseInput] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT * FROM destinations WHERE id IN (\(SQLiteStorage.placeholders(destinationIds.count)))",
@@ -118,7 +144,7 @@ struct SQLiteTransaction: QueueTransaction {
     }
 
     func reserveSendSlots(_ nextSendAt: [String: Date]) async throws {
-        try await step { db in
+        try step { db in
             for (id, next) in nextSendAt {
                 try db.execute(sql: "UPDATE destinations SET next_send_at = ? WHERE id = ?", arguments: [next.milliseconds, id])
             }
@@ -128,7 +154,7 @@ struct SQLiteTransaction: QueueTransaction {
     func lease(_ sends: [LeasePlanner.Send], until: Date) async throws -> [String: LeasedDelivery] {
         let planned = sends.flatMap(\.deliveryIds)
         let placeholders = SQLiteStorage.placeholders(planned.count)
-        return try await step { db in
+        return try step { db in
             try db.execute(
                 sql: "UPDATE deliveries SET lease_until = ?, lease_group = id, lease_count = lease_count + 1 WHERE id IN (\(placeholders))",
                 arguments: [until.milliseconds] + StatementArguments(planned))
@@ -149,7 +175,7 @@ struct SQLiteTransaction: QueueTransaction {
     }
 
     func subscriptions(ids: [String]) async throws -> [String: Subscription] {
-        try await step { db in
+        try step { db in
             var subscriptions: [String: Subscription] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT * FROM subscriptions WHERE id IN (\(SQLiteStorage.placeholders(ids.count)))", arguments: StatementArguments(ids))
@@ -161,7 +187,7 @@ struct SQLiteTransaction: QueueTransaction {
     }
 
     func writeAttempts(_ attempts: [(record: AttemptRecord, state: DeliveryTransition.State)], now: Date) async throws {
-        try await step { db in
+        try step { db in
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO attempts (delivery_id, number, at, duration_ms, response_status, response_body, error)
@@ -187,7 +213,7 @@ struct SQLiteTransaction: QueueTransaction {
     }
 
     func failingSince(destinationIds: [String]) async throws -> [String: Date] {
-        try await step { db in
+        try step { db in
             var since: [String: Date] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT id, failing_since FROM destinations WHERE failing_since IS NOT NULL AND id IN (\(SQLiteStorage.placeholders(destinationIds.count)))",
@@ -200,13 +226,13 @@ struct SQLiteTransaction: QueueTransaction {
     }
 
     func setFailingSince(_ date: Date?, destinationId: String) async throws {
-        try await step { db in
+        try step { db in
             try db.execute(sql: "UPDATE destinations SET failing_since = ? WHERE id = ?", arguments: [date?.milliseconds, destinationId])
         }
     }
 
     func disableDestination(id: String, reason: String, now: Date) async throws -> Destination? {
-        try await step { db in
+        try step { db in
             try db.execute(
                 sql: "UPDATE destinations SET enabled = 0, disabled_reason = ?, failing_since = NULL, updated_at = ? WHERE id = ? AND enabled = 1",
                 arguments: [reason, now.milliseconds, id])
