@@ -3,127 +3,15 @@ import SwitchboardCore
 import SwitchboardStorage
 import Testing
 
-/// What every storage implementation must do; runs once per backend.
-@Suite struct StorageContractTests {
+/// `EventLog`: received events, stored once per source and `messageId`, each routed to the
+/// subscriptions it matches, for every backend.
+@Suite struct EventLogContractTests: StorageContract {
     let ids = IdentifierGenerator()
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    private func withStorage(_ backend: StorageBackend, _ body: (any Storage) async throws -> Void) async throws {
-        let (storage, cleanUp) = try await backend.make()
-        defer { cleanUp() }
-        try await body(storage)
-    }
-
-    private func workspace(_ storage: any Storage, parent: String? = nil) async throws -> Workspace {
-        let workspace = Workspace(id: ids.make(.workspace), name: "w", parentId: parent, createdAt: now)
-        try await storage.createWorkspace(workspace)
-        return workspace
-    }
-
-    private func source(_ storage: any Storage, in workspace: Workspace, writeKey: String? = nil) async throws -> Source {
-        let source = Source(
-            id: ids.make(.source), workspaceId: workspace.id, name: "web", type: .segment, verification: ["type": "token"],
-            eventNamePrefix: "x-", writeKey: writeKey ?? Secrets.newWriteKey(), createdAt: now, updatedAt: now)
-        try await storage.createSource(source)
-        return source
-    }
-
-    private func event(_ source: Source, messageId: String, name: String = "Signed Up", userId: String? = "u1", at offset: TimeInterval = 0) -> Event {
-        Event(
-            id: ids.make(.event), workspaceId: source.workspaceId, sourceId: source.id, type: name == "identify" ? .identify : .track,
-            name: name, messageId: messageId, userId: userId, anonymousId: nil, receivedAt: now.addingTimeInterval(offset),
-            message: ["event": .string(name), "messageId": .string(messageId), "properties": ["total": 9.5, "tags": ["a"]]])
-    }
-
-    @Test(arguments: StorageBackend.allCases)
-    func migrationIsRepeatable(backend: StorageBackend) async throws {
-        try await withStorage(backend) { storage in
-            try await storage.migrate()
-            try await storage.ping()
-        }
-    }
-
-    @Test(arguments: StorageBackend.allCases)
-    func workspacesAndTheirChildren(backend: StorageBackend) async throws {
-        try await withStorage(backend) { storage in
-            #expect(try await storage.rootWorkspace() == nil)
-            let root = try await workspace(storage)
-            let child = try await workspace(storage, parent: root.id)
-            let other = try await workspace(storage)
-            #expect(try await storage.rootWorkspace() == root)
-            #expect(try await storage.workspace(id: child.id) == child)
-            let visible = try await storage.listWorkspaces(visibleTo: root.id, page: PageRequest())
-            #expect(visible.items.map(\.id) == [root.id, child.id])
-            #expect(try await storage.listWorkspaces(visibleTo: other.id, page: PageRequest()).items == [other])
-        }
-    }
-
-    @Test(arguments: StorageBackend.allCases)
-    func apiKeysAreFoundByHashListedAndDeleted(backend: StorageBackend) async throws {
-        try await withStorage(backend) { storage in
-            let root = try await workspace(storage)
-            var keys: [APIKey] = []
-            for index in 0..<3 {
-                let key = APIKey(
-                    id: ids.make(.apiKey), name: "k\(index)", role: .editor, workspaceId: root.id,
-                    keyHash: Secrets.hash(apiKey: "secret\(index)"), createdAt: now)
-                try await storage.createAPIKey(key)
-                keys.append(key)
-            }
-            #expect(try await storage.countAPIKeys() == 3)
-            #expect(try await storage.apiKey(hash: Secrets.hash(apiKey: "secret1")) == keys[1])
-            #expect(try await storage.apiKey(hash: Secrets.hash(apiKey: "nope")) == nil)
-            let first = try await storage.listAPIKeys(workspaceId: root.id, page: PageRequest(limit: 2))
-            #expect(first.items == Array(keys.prefix(2)))
-            let second = try await storage.listAPIKeys(workspaceId: root.id, page: PageRequest(limit: 2, cursor: first.nextCursor))
-            #expect(second.items == [keys[2]])
-            #expect(second.nextCursor == nil)
-            #expect(try await storage.deleteAPIKey(id: keys[0].id))
-            #expect(try await !storage.deleteAPIKey(id: keys[0].id))
-            #expect(try await storage.apiKey(id: keys[0].id) == nil)
-        }
-    }
-
-    @Test(arguments: StorageBackend.allCases)
-    func duplicateKeyHashesAreAConflict(backend: StorageBackend) async throws {
-        try await withStorage(backend) { storage in
-            let root = try await workspace(storage)
-            let key = APIKey(id: ids.make(.apiKey), name: "a", role: .admin, workspaceId: root.id, keyHash: "h", createdAt: now)
-            try await storage.createAPIKey(key)
-            var copy = key
-            copy.id = ids.make(.apiKey)
-            await #expect(throws: StorageError.self) { try await storage.createAPIKey(copy) }
-        }
-    }
-
-    @Test(arguments: StorageBackend.allCases)
-    func sourcesAreScopedToTheirWorkspace(backend: StorageBackend) async throws {
-        try await withStorage(backend) { storage in
-            let mine = try await workspace(storage)
-            let theirs = try await workspace(storage)
-            var source = try await source(storage, in: mine, writeKey: "wk-1")
-            #expect(try await storage.source(id: source.id, workspaceId: mine.id) == source)
-            #expect(try await storage.source(id: source.id, workspaceId: theirs.id) == nil)
-            #expect(try await storage.source(writeKey: "wk-1") == source)
-            #expect(try await storage.listSources(workspaceId: theirs.id, page: PageRequest()).items.isEmpty)
-
-            source.name = "renamed"
-            source.verification = nil
-            source.eventNamePrefix = nil
-            #expect(try await storage.updateSource(source))
-            #expect(try await storage.source(id: source.id, workspaceId: mine.id) == source)
-            var foreign = source
-            foreign.workspaceId = theirs.id
-            #expect(try await !storage.updateSource(foreign))
-            #expect(try await !storage.deleteSource(id: source.id, workspaceId: theirs.id))
-            #expect(try await storage.deleteSource(id: source.id, workspaceId: mine.id))
-            #expect(try await storage.source(writeKey: "wk-1") == nil)
-        }
-    }
-
     @Test(arguments: StorageBackend.allCases)
     func aRepeatedMessageIdIsStoredOncePerSource(backend: StorageBackend) async throws {
-        try await withStorage(backend) { storage in
+        try await backend.withStorage { storage in
             let root = try await workspace(storage)
             let web = try await source(storage, in: root)
             let app = try await source(storage, in: root)
@@ -137,7 +25,7 @@ import Testing
 
     @Test(arguments: StorageBackend.allCases)
     func eventsRoundTripAndFilter(backend: StorageBackend) async throws {
-        try await withStorage(backend) { storage in
+        try await backend.withStorage { storage in
             let root = try await workspace(storage)
             let other = try await workspace(storage)
             let web = try await source(storage, in: root)
@@ -167,8 +55,93 @@ import Testing
     }
 
     @Test(arguments: StorageBackend.allCases)
+    func filtersCombineAndPageTogether(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let root = try await workspace(storage)
+            let web = try await source(storage, in: root)
+            let app = try await source(storage, in: root)
+            try await storage.insertEvents([
+                event(web, messageId: "w1", userId: "u1", at: 0), event(app, messageId: "a1", userId: "u1", at: 1),
+                event(web, messageId: "w2", userId: "u2", at: 2), event(web, messageId: "w3", userId: "u1", at: 3),
+                event(web, messageId: "w4", userId: "u1", at: 4),
+            ])
+            let filter = EventFilter(name: "Signed Up", userId: "u1", sourceId: web.id, since: at(0))
+            let first = try await storage.listEvents(workspaceId: root.id, filter: filter, page: PageRequest(limit: 2))
+            #expect(first.items.map(\.messageId) == ["w4", "w3"])
+            let second = try await storage.listEvents(workspaceId: root.id, filter: filter, page: PageRequest(limit: 2, cursor: first.nextCursor))
+            #expect(second.items.map(\.messageId) == ["w1"])
+            #expect(second.nextCursor == nil)
+            #expect(try await storage.listEvents(workspaceId: root.id, filter: EventFilter(sourceId: app.id), page: PageRequest()).items.map(\.messageId) == ["a1"])
+            #expect(try await storage.event(id: "evt_missing", workspaceId: root.id) == nil)
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
+    func newEventsGetADeliveryPerMatchingSubscription(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let (source, destination, subscription) = try await DeliverySetUp.make(
+                storage, ids: ids, now: now, names: ["Order Completed", "Signed Up"],
+                condition: try Condition(json: ["field": "userId", "op": "starts_with", "value": "SA"]),
+                mapping: try Mapping(json: ["body": ["id": "{{ userId }}"]]))
+            #expect(try await storage.subscription(id: subscription.id, workspaceId: source.workspaceId) == subscription)
+            let matching = event(source, name: "Order Completed", userId: "SA-1")
+            try await storage.insertEvents([matching, event(source, name: "Order Completed", userId: "XX"), event(source, name: "Other", userId: "SA-2")])
+            // A duplicate of an event is not routed again.
+            var duplicate = matching
+            duplicate.id = ids.make(.event)
+            try await storage.insertEvents([duplicate])
+            let deliveries = try await storage.listDeliveries(workspaceId: source.workspaceId, filter: DeliveryFilter(), page: PageRequest())
+            #expect(deliveries.items.count == 1)
+            #expect(deliveries.items.first?.eventId == matching.id)
+            #expect(deliveries.items.first?.destinationId == destination.id)
+            #expect(deliveries.items.first?.status == .pending)
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
+    func routingReadsAndStoringWrites(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let (source, destination, everything) = try await DeliverySetUp.make(storage, ids: ids, now: now)
+            let orders = try await subscription(storage, to: destination, names: ["Order Completed"])
+            let events = [event(source, name: "Order Completed", at: 5), event(source, name: "Signed Up", at: 6)]
+            let routed = try await storage.routeEvents(events)
+            #expect(routed.map(\.event) == events)
+            #expect(routed.map { Set($0.subscriptionIds) } == [[everything.id, orders.id], [everything.id]])
+            // Routing stored nothing.
+            #expect(try await storage.listEvents(workspaceId: source.workspaceId, filter: EventFilter(), page: PageRequest()).items.isEmpty)
+            #expect(try await storage.routeEvents([]).isEmpty)
+
+            #expect(try await storage.insertEvents(routed) == 2)
+            let stored = try await deliveries(storage, in: source.workspaceId)
+            #expect(stored.count == 3)
+            #expect(Set(stored.map(\.eventId)) == Set(events.map(\.id)))
+            // Each delivery is due when its event was received, with no attempt yet.
+            let first = try #require(stored.first { $0.subscriptionId == orders.id })
+            #expect(first.nextAttemptAt == at(5) && first.createdAt == at(5) && first.attemptCount == 0 && first.attempts.isEmpty)
+            // Stored again, the same routed events are duplicates: nothing new, no deliveries.
+            #expect(try await storage.insertEvents(routed) == 0)
+            #expect(try await deliveries(storage, in: source.workspaceId).count == 3)
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
+    func aSubscriptionDisabledAfterRoutingGetsNoDelivery(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let (source, destination, subscription) = try await DeliverySetUp.make(storage, ids: ids, now: now)
+            let kept = try await self.subscription(storage, to: destination)
+            let routed = try await storage.routeEvents([event(source, name: "A")])
+            #expect(Set(routed[0].subscriptionIds) == [subscription.id, kept.id])
+            var disabled = subscription
+            disabled.enabled = false
+            #expect(try await storage.updateSubscription(disabled))
+            #expect(try await storage.insertEvents(routed) == 1)
+            #expect(try await deliveries(storage, in: source.workspaceId).map(\.subscriptionId) == [kept.id])
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
     func groupCommitStoresEveryConcurrentCaller(backend: StorageBackend) async throws {
-        try await withStorage(backend) { storage in
+        try await backend.withStorage { storage in
             let root = try await workspace(storage)
             let web = try await source(storage, in: root)
             let committer = EventGroupCommitter(maximumItemsPerCommit: 50) { events in try await storage.insertEvents(events) }

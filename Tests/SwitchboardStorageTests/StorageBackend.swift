@@ -38,6 +38,38 @@ enum StorageBackend: String, CaseIterable, CustomTestStringConvertible, Sendable
     }
 }
 
+extension StorageBackend {
+    /// Runs `body` on a fresh, migrated, empty store, dropped afterwards.
+    func withStorage(_ body: (any Storage) async throws -> Void) async throws {
+        let (storage, cleanUp) = try await make()
+        defer { cleanUp() }
+        try await body(storage)
+    }
+
+    /// Runs `body` on two migrated handles on one fresh database (two nodes), closed afterwards.
+    func withTwoNodes(_ body: (any Storage, any Storage) async throws -> Void) async throws {
+        let database = try makeDatabase()
+        let first = try database.open()
+        let second = try database.open()
+        defer {
+            first.close()
+            second.close()
+            database.cleanUp()
+        }
+        try await first.migrate()
+        try await second.migrate()
+        try await body(first, second)
+    }
+}
+
+/// Expects `body` to be refused with `StorageError.conflict` (not any other error).
+func expectConflict(sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+    let error = await #expect(throws: StorageError.self, sourceLocation: sourceLocation) { try await body() }
+    guard let error else { return }
+    if case .conflict = error { return }
+    Issue.record("expected StorageError.conflict, got \(error)", sourceLocation: sourceLocation)
+}
+
 enum TestPostgres {
     static let url = ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
 

@@ -24,7 +24,7 @@ extension QueueBackend {
                     }
                 }
             }
-            return emitted.isEmpty ? false : try await Self.emit(emitted, in: transaction) > 0
+            return emitted.isEmpty ? false : try await Self.emit(emitted, in: transaction)
         }
     }
 }

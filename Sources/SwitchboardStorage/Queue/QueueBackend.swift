@@ -25,20 +25,23 @@ extension QueueBackend {
     @discardableResult
     public func insertEvents(_ events: [RoutedEvent]) async throws -> Int {
         guard !events.isEmpty else { return 0 }
-        return try await transaction(.durable) { transaction in try await Self.store(events, in: transaction) }
+        return try await transaction(.durable) { transaction in try await Self.store(events, in: transaction).count }
     }
 
     /// Stores the events new to their sources, and the deliveries of those; a duplicate is skipped,
-    /// and so is its routing: it was routed when first stored.
-    static func store(_ events: [RoutedEvent], in transaction: Transaction) async throws -> Int {
+    /// and so is its routing: it was routed when first stored. Returns the new ones.
+    static func store(_ events: [RoutedEvent], in transaction: Transaction) async throws -> [RoutedEvent] {
         let inserted = try await transaction.insertNewEvents(events.map(\.event))
-        try await transaction.insertDeliveries(events.filter { inserted.contains($0.event.id) })
-        return inserted.count
+        let new = events.filter { inserted.contains($0.event.id) }
+        try await transaction.insertDeliveries(new)
+        return new
     }
 
-    /// Routes events storage emits itself (`Destination Disabled`) inside the transaction that emits them.
-    static func emit(_ events: [Event], in transaction: Transaction) async throws -> Int {
+    /// Routes and stores events storage emits itself (`Destination Disabled`) inside the transaction
+    /// that emits them; true when any of them got deliveries (new work is due).
+    static func emit(_ events: [Event], in transaction: Transaction) async throws -> Bool {
         let candidates = try await transaction.candidateSubscriptions(RoutePlanner.keys(events))
-        return try await store(events.map { RoutePlanner.plan($0, candidates: candidates[RoutePlanner.Key($0)] ?? []) }, in: transaction)
+        let routed = events.map { RoutePlanner.plan($0, candidates: candidates[RoutePlanner.Key($0)] ?? []) }
+        return try await store(routed, in: transaction).contains { !$0.subscriptionIds.isEmpty }
     }
 }
