@@ -48,8 +48,8 @@ public struct SQLiteStorage: Storage, QueueBackend {
 
     /// A transaction that spans awaits, its steps run on the calling thread (`SQLiteTransaction`);
     /// bookkeeping commits without waiting for the disk (the next full commit, every event
-    /// insert, makes it durable too). Nothing in it is cancellable: it always ends, committed or
-    /// rolled back.
+    /// insert, makes it durable too). It always ends, committed or rolled back (a cancelled
+    /// caller's commit is refused, and the transaction rolled back).
     func transaction<T: Sendable>(_ kind: TransactionKind, _ body: @escaping @Sendable (SQLiteTransaction) async throws -> T) async throws -> T {
         let synchronous = kind == .durable ? "FULL" : "NORMAL"
         return try await writer.withLock { [pool, identifiers] in

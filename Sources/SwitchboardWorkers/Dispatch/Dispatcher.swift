@@ -55,8 +55,8 @@ public struct Dispatcher: Service {
         }
     }
 
-    /// Sends until a graceful shutdown, then lets every request in flight finish (or, when the
-    /// shutdown runs out of time and cancels, hands its deliveries back unsent).
+    /// Sends until a graceful shutdown, then lets the requests in flight finish for up to
+    /// `drainTimeout`, and cancels the rest: their deliveries are handed back unsent.
     public func run() async {
         let inFlight = Counter()
         let running = Counter()
