@@ -53,6 +53,11 @@ func withSwitchboard(
 }
 
 enum TestDatabase {
+    /// The PostgreSQL server `.ci/run` starts, when there is one.
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// With SWITCHBOARD_TEST_SERVER_BACKEND=postgres (and SWITCHBOARD_TEST_POSTGRES_URL), in-process
     /// servers run on PostgreSQL, each in a schema of its own; by default on a SQLite file.
     static var serverDatabase: String? {
