@@ -36,7 +36,7 @@ public func buildApplication(
     let dependencies = Dependencies(
         storage: storage,
         ingest: IngestService(eventLog: storage, work: work),
-        destinations: DestinationService(destinations: storage, deliveries: storage, sender: sender, work: work, identifiers: identifiers, now: now),
+        destinations: DestinationService(destinations: storage, deliveries: storage, sender: sender, work: work, now: now),
         subscriptions: SubscriptionService(destinations: storage, now: now),
         deliveries: DeliveryService(deliveries: storage, work: work, now: now),
         identifiers: identifiers, now: now, maximumBodyBytes: settings.maxBodyBytes,

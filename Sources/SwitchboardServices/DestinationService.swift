@@ -10,7 +10,6 @@ public struct DestinationService: Sendable {
     let deliveries: any DeliveryLog
     let sender: WebhookSender
     let work: WorkSignal
-    let identifiers: IdentifierGenerator
     let now: @Sendable () -> Date
 
     /// How long the previous secret keeps signing after a rotation.
@@ -18,13 +17,12 @@ public struct DestinationService: Sendable {
 
     public init(
         destinations: any DestinationStore, deliveries: any DeliveryLog, sender: WebhookSender, work: WorkSignal,
-        identifiers: IdentifierGenerator, now: @escaping @Sendable () -> Date
+        now: @escaping @Sendable () -> Date
     ) {
         self.destinations = destinations
         self.deliveries = deliveries
         self.sender = sender
         self.work = work
-        self.identifiers = identifiers
         self.now = now
     }
 

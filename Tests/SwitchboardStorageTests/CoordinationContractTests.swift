@@ -31,6 +31,7 @@ import Testing
     @Test(.enabled(if: TestPostgres.url != nil, "needs SWITCHBOARD_TEST_POSTGRES_URL"))
     func newWorkWakesTheOtherNodes() async throws {
         try await StorageBackend.postgres.withTwoNodes { first, second in
+            #expect(first.sharesDatabase)
             let wakes = Wakes()
             let watcher = Task { try await second.watchForWork { wakes.count.add(1, ordering: .relaxed) } }
             defer { watcher.cancel() }
@@ -49,6 +50,7 @@ import Testing
 
     @Test func sqliteHasNoOtherNodeToTell() async throws {
         try await StorageBackend.sqlite.withTwoNodes { first, second in
+            #expect(!first.sharesDatabase)
             let wakes = Wakes()
             try await first.announceWork()
             // One process owns a SQLite database: watching returns at once, and nothing ever wakes.

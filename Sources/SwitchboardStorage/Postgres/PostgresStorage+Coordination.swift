@@ -1,6 +1,9 @@
 import PostgresNIO
 
 extension PostgresStorage {
+    /// Any number of nodes may share it.
+    public var sharesDatabase: Bool { true }
+
     /// Wakes every node listening on the work channel.
     public func announceWork() async throws {
         try await rows("SELECT pg_notify(\(Self.workChannel), '')")

@@ -135,10 +135,7 @@ struct PostgresTransaction: QueueTransaction {
                 FROM unnest(\(planned)::text[], \(groups)::text[]) AS u(id, lease_group) WHERE d.id = u.id
                 RETURNING d.*
             )
-            SELECT l.*, e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
-                e.type AS e_type, e.name AS e_name, e.user_id AS e_user_id, e.anonymous_id AS e_anonymous_id,
-                e.received_at AS e_received_at, e.message AS e_message
-            FROM leased l JOIN events e ON e.id = l.event_id
+            SELECT l.*, \(unescaped: RawEvent.joinedColumns) FROM leased l JOIN events e ON e.id = l.event_id
             """)
         {
             leased[row.string("id")] = LeasedDelivery(delivery: Delivery(row: row), event: RawEvent(row: row, prefix: "e_"))

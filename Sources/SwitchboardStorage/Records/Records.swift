@@ -98,6 +98,13 @@ extension Subscription {
 
 /// An event's columns as stored, its message still JSON text: parsed later, off the database's thread.
 struct RawEvent: Sendable {
+    /// The columns of an event joined as `e`, prefixed `e_` as `init(row:prefix:)` reads them.
+    static let joinedColumns = """
+        e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
+        e.type AS e_type, e.name AS e_name, e.user_id AS e_user_id, e.anonymous_id AS e_anonymous_id,
+        e.received_at AS e_received_at, e.message AS e_message
+        """
+
     var id, workspaceId, sourceId, messageId, type, name: String
     var userId, anonymousId: String?
     var receivedAt: Int64

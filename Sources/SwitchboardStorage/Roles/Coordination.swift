@@ -1,6 +1,9 @@
 /// What processes sharing one database do together: tell each other new work is due, and run
 /// a job in only one of them at a time.
 public protocol Coordination: Sendable {
+    /// Whether other processes may share the database (PostgreSQL): only then is there anyone to
+    /// announce work to or to hear it from.
+    var sharesDatabase: Bool { get }
     /// Tells every other process sharing the database that work is due. Storage that only one
     /// process uses does nothing: that process's own signal is enough.
     func announceWork() async throws

@@ -10,6 +10,9 @@ extension SQLiteStorage {
     /// GRDB closes the pool when the last reference goes.
     public func close() {}
 
+    /// One process owns a SQLite database.
+    public var sharesDatabase: Bool { false }
+
     /// One process owns a SQLite database: its own work signal is enough.
     public func announceWork() async throws {}
 

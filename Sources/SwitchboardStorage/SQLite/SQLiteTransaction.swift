@@ -165,7 +165,7 @@ struct SQLiteTransaction: QueueTransaction {
             }
             var leased: [String: LeasedDelivery] = [:]
             for lease in try Row.mapAll(
-                db, sql: "SELECT d.*, \(SQLiteStorage.eventColumns) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id IN (\(placeholders))",
+                db, sql: "SELECT d.*, \(RawEvent.joinedColumns) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id IN (\(placeholders))",
                 arguments: StatementArguments(planned), { row in LeasedDelivery(delivery: Delivery(row: row), event: RawEvent(row: row, prefix: "e_")) })
             {
                 leased[lease.delivery.id] = lease
@@ -243,13 +243,6 @@ struct SQLiteTransaction: QueueTransaction {
 }
 
 extension SQLiteStorage {
-    /// The columns of a joined event, prefixed `e_` (`RawEvent(row:prefix:)` reads them).
-    static let eventColumns = """
-        e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
-        e.type AS e_type, e.name AS e_name, e.user_id AS e_user_id, e.anonymous_id AS e_anonymous_id,
-        e.received_at AS e_received_at, e.message AS e_message
-        """
-
     public func releaseLeases(deliveryIds: [String]) async throws {
         guard !deliveryIds.isEmpty else { return }
         try await write { db in

@@ -131,13 +131,8 @@ public struct WebhookSender: Sendable {
                 status: status, headers: response.headers.map { ($0.name, $0.value) }, body: String(decoding: body.readableBytesView, as: UTF8.self),
                 durationMs: 0, error: (300..<400).contains(status) ? .redirect : nil)
         } catch {
-            return SendResult(status: nil, headers: [], body: nil, durationMs: 0, error: classify(error))
+            return SendResult(status: nil, headers: [], body: nil, durationMs: 0, error: TransportErrors.kind(of: error))
         }
-    }
-
-    /// The kind of a transport error, from its type alone (no payload kept).
-    static func classify(_ error: any Error) -> DeliveryErrorKind {
-        TransportErrors.kind(of: error)
     }
 }
 

@@ -4,7 +4,8 @@ import SwitchboardStorage
 
 /// The one way "new work is due" travels: it wakes this process's dispatcher at once and, when
 /// several processes share the database, every other one through it. As a service it listens
-/// for the other processes' announcements and sends this one's, several coalesced into one.
+/// for the other processes' announcements and sends this one's, several coalesced into one;
+/// with a database no other process uses it has nothing to do.
 public final class WorkSignal: Service, Sendable {
     private let coordination: any Coordination
     private let local = WakeSignal()
@@ -19,7 +20,7 @@ public final class WorkSignal: Service, Sendable {
     /// Deliveries were created or made due again, by this process.
     public func workIsDue() {
         local.signal()
-        outgoing.signal()
+        if coordination.sharesDatabase { outgoing.signal() }
     }
 
     /// A send finished and freed capacity here: only this process's dispatcher cares.
@@ -33,6 +34,11 @@ public final class WorkSignal: Service, Sendable {
     }
 
     public func run() async {
+        guard coordination.sharesDatabase else {
+            // A service that ends early would end the whole group: wait for the shutdown instead.
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.listen() }
