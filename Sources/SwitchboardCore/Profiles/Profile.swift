@@ -1,0 +1,74 @@
+import Foundation
+
+/// What Switchboard knows of one customer in a workspace: keyed by `userId`, or, before an
+/// `identify` or `alias` ties them to one, by an `anonymousId` alone.
+public struct Profile: Sendable, Equatable {
+    /// `user:<userId>` or `anonymous:<anonymousId>`: one key space for both kinds.
+    public var key: ProfileKey
+    public var workspaceId: String
+    /// The anonymous ids merged into it (an anonymous profile holds its own).
+    public var anonymousIds: [String]
+    public var traits: [String: JSONValue]
+    public var firstSeen: Date
+    public var lastSeen: Date
+
+    public init(key: ProfileKey, workspaceId: String, anonymousIds: [String] = [], traits: [String: JSONValue] = [:], firstSeen: Date, lastSeen: Date) {
+        self.key = key
+        self.workspaceId = workspaceId
+        self.anonymousIds = anonymousIds
+        self.traits = traits
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+    }
+
+    /// The profile as conditions and templates see it under `profile`.
+    public var document: JSONValue {
+        [
+            "userId": key.userId.map(JSONValue.string) ?? .null,
+            "anonymousIds": .array(anonymousIds.map(JSONValue.string)),
+            "traits": .object(traits),
+            "firstSeen": .string(Timestamp.format(firstSeen)),
+            "lastSeen": .string(Timestamp.format(lastSeen)),
+        ]
+    }
+}
+
+/// Which profile something belongs to.
+public enum ProfileKey: Sendable, Hashable {
+    case user(String)
+    case anonymous(String)
+
+    /// The profile an event is applied to: its user's when it has a `userId`, else its anonymous id's.
+    public init?(_ event: Event) {
+        if let userId = event.userId, !userId.isEmpty {
+            self = .user(userId)
+        } else if let anonymousId = event.anonymousId, !anonymousId.isEmpty {
+            self = .anonymous(anonymousId)
+        } else {
+            return nil
+        }
+    }
+
+    public var userId: String? {
+        if case .user(let id) = self { return id }
+        return nil
+    }
+
+    /// As stored: `user:<id>` or `anonymous:<id>` (the prefixes keep the two id spaces apart).
+    public var stored: String {
+        switch self {
+        case .user(let id): "user:" + id
+        case .anonymous(let id): "anonymous:" + id
+        }
+    }
+
+    public init?(stored: String) {
+        if stored.hasPrefix("user:") {
+            self = .user(String(stored.dropFirst(5)))
+        } else if stored.hasPrefix("anonymous:") {
+            self = .anonymous(String(stored.dropFirst(10)))
+        } else {
+            return nil
+        }
+    }
+}
