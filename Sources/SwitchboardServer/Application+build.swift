@@ -42,11 +42,12 @@ public func buildApplication(
         identifiers: identifiers, now: now, maximumBodyBytes: settings.maxBodyBytes,
         publicURL: settings.publicURL ?? "http://\(settings.host):\(settings.port)")
     let dispatcher = Dispatcher(queue: storage, sender: sender, settings: settings.dispatcher, now: now, work: work, logger: logger)
+    let audiences = AudienceWorker(maintenance: storage, coordination: storage, work: work, settings: settings.audiences, now: now, logger: logger)
     return Application(
         router: APIRouter.make(dependencies),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(flooringSaturating: settings.idleTimeoutSeconds * 1000) ?? 30_000))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Switchboard"),
-        services: opened.services + [work, dispatcher],
+        services: opened.services + [work, dispatcher, audiences],
         onServerRunning: { channel in
             announce("Switchboard listening on http://\(settings.host):\(channel.localAddress?.port ?? settings.port)")
         },

@@ -21,6 +21,8 @@ public struct ServerSettings: Sendable {
     /// (an internal service the operator trusts); without them, only public addresses.
     public var allowedDestinationNetworks: [AddressRange] = []
     public var dispatcher: Dispatcher.Settings
+    /// Audience builds and count expiries.
+    public var audiences = AudienceWorker.Settings()
     /// A connection that sends no complete request part for this long is closed: half-sent
     /// requests cannot hold connections open.
     public var idleTimeoutSeconds: Double = 30

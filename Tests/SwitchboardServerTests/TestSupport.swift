@@ -39,6 +39,7 @@ struct TemporaryDirectory {
 /// Runs `test` against the production application on a fresh database, in process.
 func withSwitchboard(
     _ configure: (inout ServerSettings) -> Void = { _ in },
+    now: @escaping @Sendable () -> Date = Date.init,
     _ test: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     let directory = try TemporaryDirectory()
@@ -48,7 +49,7 @@ func withSwitchboard(
     configure(&settings)
     let storage = try openStorage(settings.database, logger: Logger(label: "test"))
     defer { storage.close() }
-    let app = try await buildApplication(settings: settings, storage: storage)
+    let app = try await buildApplication(settings: settings, storage: storage, now: now)
     try await app.test(.router, test)
 }
 

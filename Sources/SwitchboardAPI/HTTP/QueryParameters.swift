@@ -24,6 +24,15 @@ struct QueryReader {
 
     /// `?limit=&cursor=`; the cursor must be an id of the listed kind.
     func page(of kind: IdentifierKind) throws -> PageRequest {
+        try page { IdentifierGenerator.isWellFormed($0, kind: kind) }
+    }
+
+    /// `?limit=&cursor=` over a list keyed by something other than an id (profiles: their keys).
+    func keyPage() throws -> PageRequest {
+        try page { $0.utf8.count <= 1_000 }
+    }
+
+    private func page(cursorIsValid: (String) -> Bool) throws -> PageRequest {
         var page = PageRequest()
         if let text = string("limit") {
             guard let limit = Int(text), (1...PageRequest.maximumLimit).contains(limit) else {
@@ -32,7 +41,7 @@ struct QueryReader {
             page.limit = limit
         }
         if let cursor = string("cursor") {
-            guard IdentifierGenerator.isWellFormed(cursor, kind: kind) else {
+            guard cursorIsValid(cursor) else {
                 throw APIError.validation(field: "cursor", "cursor is not one this API returned")
             }
             page.cursor = cursor

@@ -18,6 +18,7 @@ public enum APIRouter {
         DestinationsController(dependencies: dependencies).register(on: routes)
         SubscriptionsController(dependencies: dependencies).register(on: routes)
         DeliveriesController(dependencies: dependencies).register(on: routes)
+        AudiencesController(dependencies: dependencies).register(on: routes)
         operations.registerDocument(on: routes)
         return router
     }

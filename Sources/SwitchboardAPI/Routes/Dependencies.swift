@@ -13,6 +13,8 @@ public struct Dependencies: Sendable {
     var subscriptionStore: any SubscriptionStore
     var events: any EventLog
     var deliveryLog: any DeliveryLog
+    var profiles: any ProfileStore
+    var audiences: any AudienceStore
     /// Succeeds when the database answers (readiness).
     var ping: @Sendable () async throws -> Void
     var ingest: IngestService
@@ -30,7 +32,7 @@ public struct Dependencies: Sendable {
         deliveries: DeliveryService, identifiers: IdentifierGenerator, now: @escaping @Sendable () -> Date, maximumBodyBytes: Int, publicURL: String
     ) {
         (tenancy, sources, eventTypes, destinationStore, subscriptionStore) = (storage, storage, storage, storage, storage)
-        (events, deliveryLog) = (storage, storage)
+        (events, deliveryLog, profiles, audiences) = (storage, storage, storage, storage)
         ping = { try await storage.ping() }
         self.ingest = ingest
         self.destinations = destinations

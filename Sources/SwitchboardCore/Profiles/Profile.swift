@@ -11,14 +11,24 @@ public struct Profile: Sendable, Equatable {
     public var traits: [String: JSONValue]
     public var firstSeen: Date
     public var lastSeen: Date
+    /// Ids of the audiences it is in, sorted.
+    public var audienceIds: [String]
+    /// Times of the events each count leaf counted (by `EventCount.signature`), newest last,
+    /// pruned to the leaf's window: what count conditions are evaluated from.
+    public var counters: [String: [Date]]
 
-    public init(key: ProfileKey, workspaceId: String, anonymousIds: [String] = [], traits: [String: JSONValue] = [:], firstSeen: Date, lastSeen: Date) {
+    public init(
+        key: ProfileKey, workspaceId: String, anonymousIds: [String] = [], traits: [String: JSONValue] = [:], firstSeen: Date, lastSeen: Date,
+        audienceIds: [String] = [], counters: [String: [Date]] = [:]
+    ) {
         self.key = key
         self.workspaceId = workspaceId
         self.anonymousIds = anonymousIds
         self.traits = traits
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
+        self.audienceIds = audienceIds
+        self.counters = counters
     }
 
     /// The profile as conditions and templates see it under `profile`.
@@ -30,6 +40,17 @@ public struct Profile: Sendable, Equatable {
             "firstSeen": .string(Timestamp.format(firstSeen)),
             "lastSeen": .string(Timestamp.format(lastSeen)),
         ]
+    }
+
+    /// The counters as stored: `{signature: [milliseconds...]}`.
+    public var countersDocument: JSONValue {
+        .object(counters.mapValues { times in .array(times.map { .int(Int64(flooringSaturating: $0.timeIntervalSince1970 * 1000) ?? 0) }) })
+    }
+
+    public static func counters(from document: JSONValue?) -> [String: [Date]] {
+        (document?.objectValue ?? [:]).mapValues { value in
+            (value.arrayValue ?? []).compactMap { $0.numberValue.map { Date(timeIntervalSince1970: $0 / 1000) } }
+        }
     }
 }
 

@@ -54,6 +54,8 @@ public enum ProfilePlanner {
         merged.traits = anonymous.traits.merging(user.traits) { _, own in own }
         merged.firstSeen = min(user.firstSeen, anonymous.firstSeen)
         merged.lastSeen = max(user.lastSeen, anonymous.lastSeen)
+        // The anonymous events count for the user too; memberships are re-evaluated after.
+        merged.counters = anonymous.counters.merging(user.counters) { theirs, own in (theirs + own).sorted() }
         return merged
     }
 

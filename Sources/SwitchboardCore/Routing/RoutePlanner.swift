@@ -4,10 +4,20 @@ public struct RoutedEvent: Sendable {
     /// The subscriptions whose names and conditions it matched, in candidate order. Each gets a
     /// pending delivery when the event is stored as new, if it is still enabled then.
     public var subscriptionIds: [String]
+    /// Candidates whose conditions read `profile.*`: decided inside the write transaction, once
+    /// the event has been applied to its profile (`matchProfileCandidates`).
+    public var profileCandidates: [Subscription]
 
-    public init(event: Event, subscriptionIds: [String]) {
+    public init(event: Event, subscriptionIds: [String], profileCandidates: [Subscription] = []) {
         self.event = event
         self.subscriptionIds = subscriptionIds
+        self.profileCandidates = profileCandidates
+    }
+
+    /// Adds the profile-reading candidates the event matches, given the profile after the event.
+    public mutating func matchProfileCandidates(profile: JSONValue?) {
+        subscriptionIds += profileCandidates.compactMap { $0.matches(event, profile: profile) ? $0.id : nil }
+        profileCandidates = []
     }
 }
 
@@ -47,8 +57,17 @@ public enum RoutePlanner {
     }
 
     /// The candidates the event matches, in order.
+    /// Candidates whose conditions read the profile are set aside for after the profile update.
     public static func plan(_ event: Event, candidates: [Subscription]) -> RoutedEvent {
-        RoutedEvent(event: event, subscriptionIds: candidates.compactMap { $0.matches(event) ? $0.id : nil })
+        var routed = RoutedEvent(event: event, subscriptionIds: [])
+        for candidate in candidates {
+            if candidate.condition?.readsProfile == true {
+                routed.profileCandidates.append(candidate)
+            } else if candidate.matches(event) {
+                routed.subscriptionIds.append(candidate.id)
+            }
+        }
+        return routed
     }
 
     /// The distinct keys of `events`, for reading their candidates in one go.

@@ -12,6 +12,10 @@ public struct IdentifierKind: Sendable, Hashable {
     public static let destination = IdentifierKind(prefix: "dst_")
     public static let subscription = IdentifierKind(prefix: "sub_")
     public static let delivery = IdentifierKind(prefix: "dlv_")
+    public static let audience = IdentifierKind(prefix: "aud_")
+    public static let sync = IdentifierKind(prefix: "syn_")
+    public static let syncRun = IdentifierKind(prefix: "run_")
+    public static let dateTrigger = IdentifierKind(prefix: "trg_")
 }
 
 /// Makes prefixed, time-sortable ids: 48 bits of milliseconds and 80 random bits in Crockford

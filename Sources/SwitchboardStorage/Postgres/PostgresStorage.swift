@@ -18,6 +18,8 @@ public struct PostgresStorage: Storage, QueueBackend {
 
     /// The channel a node notifies when it adds due work, so idle nodes wake at once.
     static let workChannel = "switchboard_work"
+    /// The first key of profile advisory locks: keeps them apart from every other advisory lock.
+    static let profileLockSpace: Int32 = 0x5350_5246
 
     /// - Parameter url: `postgres://user:password@host:port/database`, then optionally
     ///   `?sslmode=disable|require` (default: TLS when the server offers it), `schema=name`,

@@ -11,7 +11,8 @@ struct PostgresTransaction: QueueTransaction {
     let logger: Logger
     let identifiers: IdentifierGenerator
 
-    private func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+    @discardableResult
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         try await connection.rows(query, logger: logger)
     }
 

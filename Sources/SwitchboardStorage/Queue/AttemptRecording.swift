@@ -11,7 +11,7 @@ extension QueueBackend {
         return try await transaction(.bookkeeping) { transaction in
             try await transaction.writeAttempts(records.map { ($0, $0.nextState) }, now: now)
             let failingSince = try await transaction.failingSince(destinationIds: Array(Set(records.map(\.destinationId))))
-            var emitted: [Event] = []
+            var emitted: [ProfileEvent] = []
             for (destinationId, change) in DestinationHealth.assess(records, failingSince: failingSince, now: now, disableAfter: disableAfter) {
                 switch change {
                 case .recovered:
@@ -20,7 +20,8 @@ extension QueueBackend {
                     try await transaction.setFailingSince(since, destinationId: destinationId)
                 case .disable(let reason):
                     if let disabled = try await transaction.disableDestination(id: destinationId, reason: reason, now: now) {
-                        emitted.append(SystemEvents.destinationDisabled(disabled, reason: reason, at: now, id: identifiers.make(.event)))
+                        let event = SystemEvents.destinationDisabled(disabled, reason: reason, at: now, id: identifiers.make(.event))
+                        emitted.append(ProfileEvent(event: event, profile: .null))
                     }
                 }
             }

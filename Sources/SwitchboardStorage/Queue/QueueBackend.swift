@@ -4,7 +4,7 @@ import SwitchboardCore
 /// A database the shared delivery orchestration runs on: it opens transactions, and each
 /// backend answers `QueueTransaction`'s small questions in its own SQL.
 protocol QueueBackend: EventLog, DeliveryQueue {
-    associatedtype Transaction: QueueTransaction
+    associatedtype Transaction: QueueTransaction & ProfileTransaction
     var identifiers: IdentifierGenerator { get }
     /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
     func transaction<T: Sendable>(_ kind: TransactionKind, _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T
@@ -28,20 +28,28 @@ extension QueueBackend {
         return try await transaction(.durable) { transaction in try await Self.store(events, in: transaction).count }
     }
 
-    /// Stores the events new to their sources, and the deliveries of those; a duplicate is skipped,
-    /// and so is its routing: it was routed when first stored. Returns the new ones.
+    /// Stores the events new to their sources, applies them to their profiles, and stores the
+    /// deliveries of those and of the audience events they cause; a duplicate is skipped, and so
+    /// is its routing: it was routed when first stored. Returns the new ones.
     static func store(_ events: [RoutedEvent], in transaction: Transaction) async throws -> [RoutedEvent] {
         let inserted = try await transaction.insertNewEvents(events.map(\.event))
-        let new = events.filter { inserted.contains($0.event.id) }
+        var new = events.filter { inserted.contains($0.event.id) }
+        let emitted = try await updateProfiles(&new, in: transaction)
         try await transaction.insertDeliveries(new)
+        if !emitted.isEmpty { _ = try await emit(emitted, in: transaction) }
         return new
     }
 
-    /// Routes and stores events storage emits itself (`Destination Disabled`) inside the transaction
-    /// that emits them; true when any of them got deliveries (new work is due).
-    static func emit(_ events: [Event], in transaction: Transaction) async throws -> Bool {
-        let candidates = try await transaction.candidateSubscriptions(RoutePlanner.keys(events))
-        let routed = events.map { RoutePlanner.plan($0, candidates: candidates[RoutePlanner.Key($0)] ?? []) }
-        return try await store(routed, in: transaction).contains { !$0.subscriptionIds.isEmpty }
+    /// Routes and stores events storage emits itself (`Destination Disabled`, `Audience Entered`)
+    /// inside the transaction that emits them, without applying them to profiles; true when any
+    /// of them got deliveries (new work is due).
+    static func emit(_ events: [ProfileEvent], in transaction: Transaction) async throws -> Bool {
+        let candidates = try await transaction.candidateSubscriptions(RoutePlanner.keys(events.map(\.event)))
+        var routed = events.map { RoutePlanner.plan($0.event, candidates: candidates[RoutePlanner.Key($0.event)] ?? []) }
+        for (index, emitted) in events.enumerated() { routed[index].matchProfileCandidates(profile: emitted.profile) }
+        let inserted = try await transaction.insertNewEvents(routed.map(\.event))
+        let new = routed.filter { inserted.contains($0.event.id) }
+        try await transaction.insertDeliveries(new)
+        return new.contains { !$0.subscriptionIds.isEmpty }
     }
 }

@@ -2,7 +2,8 @@
 /// Implementations hold no state the database should own, so several processes can share one.
 /// A consumer takes only the roles it uses (the dispatcher: `DeliveryQueue`).
 public protocol Storage:
-    TenancyStore, SourceStore, EventTypeStore, DestinationStore, SubscriptionStore, EventLog, DeliveryLog, DeliveryQueue, Coordination
+    TenancyStore, SourceStore, EventTypeStore, DestinationStore, SubscriptionStore, EventLog, DeliveryLog, DeliveryQueue, Coordination,
+    ProfileStore, AudienceStore, AudienceMaintenance
 {
     /// Creates or upgrades the schema.
     func migrate() async throws

@@ -183,6 +183,64 @@ enum SQLiteSchema {
             // Leases since the last recorded attempt: the crash-loop breaker's count.
             try db.execute(sql: "ALTER TABLE deliveries ADD COLUMN lease_count INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("6-profiles-audiences") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE profiles (
+                        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        profile_key TEXT NOT NULL,
+                        user_id TEXT,
+                        anonymous_ids TEXT NOT NULL,
+                        traits TEXT NOT NULL,
+                        audience_ids TEXT NOT NULL,
+                        counters TEXT NOT NULL,
+                        first_seen INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL,
+                        PRIMARY KEY (workspace_id, profile_key)
+                    ) WITHOUT ROWID;
+                    -- Which profile an anonymous id now belongs to (after an identify or alias merged it).
+                    CREATE TABLE profile_identities (
+                        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        anonymous_id TEXT NOT NULL,
+                        profile_key TEXT NOT NULL,
+                        PRIMARY KEY (workspace_id, anonymous_id)
+                    ) WITHOUT ROWID;
+                    -- When a profile's event counts next drop with no new event: what the expiry sweep reads, in time order.
+                    CREATE TABLE profile_expiries (
+                        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        profile_key TEXT NOT NULL,
+                        due_at INTEGER NOT NULL,
+                        PRIMARY KEY (workspace_id, profile_key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX profile_expiries_due ON profile_expiries(due_at);
+                    -- A deleted audience keeps its row (deleted_at) so its key is never reused.
+                    CREATE TABLE audiences (
+                        id TEXT PRIMARY KEY,
+                        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                        key TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        condition TEXT NOT NULL,
+                        emit_on_build INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        build_started_at INTEGER,
+                        build_cursor TEXT,
+                        build_processed INTEGER NOT NULL DEFAULT 0,
+                        build_total INTEGER NOT NULL DEFAULT 0,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        deleted_at INTEGER,
+                        UNIQUE (workspace_id, key)
+                    );
+                    CREATE INDEX audiences_workspace ON audiences(workspace_id, id);
+                    CREATE TABLE audience_members (
+                        audience_id TEXT NOT NULL REFERENCES audiences(id) ON DELETE CASCADE,
+                        profile_key TEXT NOT NULL,
+                        user_id TEXT,
+                        entered_at INTEGER NOT NULL,
+                        PRIMARY KEY (audience_id, profile_key)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

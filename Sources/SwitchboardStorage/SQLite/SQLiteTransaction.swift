@@ -10,7 +10,7 @@ struct SQLiteTransaction: QueueTransaction {
 
     /// On the calling thread: the writer is this transaction's alone (`SQLiteStorage.writer`), so
     /// this never waits for another write, and no thread hop is paid per step.
-    private func step<T>(_ work: (Database) throws -> T) throws -> T {
+    func step<T>(_ work: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction(work)
     }
 

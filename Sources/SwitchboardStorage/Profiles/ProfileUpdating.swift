@@ -1,0 +1,200 @@
+import Foundation
+import SwitchboardCore
+
+/// An event Switchboard emits for a profile (`Audience Entered`, a date trigger), and the
+/// profile as it stands, which the event's profile-reading subscriptions are matched against.
+struct ProfileEvent: Sendable {
+    var event: Event
+    var profile: JSONValue
+}
+
+// Profiles and audiences, written once for every backend: the transaction fetches and writes
+// rows, the planners in the core decide.
+extension QueueBackend {
+    /// Applies newly stored events to their profiles, in the order received, and re-evaluates the
+    /// audiences each can affect; matches each event's profile-reading subscriptions against its
+    /// profile as it stands after it. Returns the `Audience Entered`/`Exited` events to emit.
+    static func updateProfiles(_ routed: inout [RoutedEvent], in transaction: Transaction) async throws -> [ProfileEvent] {
+        var plans = routed.map { ProfilePlanner.plan($0.event) }
+        guard plans.contains(where: { $0 != nil }) else {
+            for index in routed.indices { routed[index].matchProfileCandidates(profile: nil) }
+            return []
+        }
+        try await resolveOwners(&plans, routed: routed, in: transaction)
+        var refs = Set<ProfileRef>()
+        for (plan, item) in zip(plans, routed) {
+            guard let plan else { continue }
+            refs.insert(ProfileRef(workspaceId: item.event.workspaceId, key: plan.target))
+            if let absorbs = plan.absorbs { refs.insert(ProfileRef(workspaceId: item.event.workspaceId, key: absorbs)) }
+        }
+        try await transaction.lockProfiles(refs.sorted())
+        var profiles = try await transaction.profiles(refs)
+        let audiences = try await transaction.liveAudiences(workspaceIds: Set(routed.map(\.event.workspaceId)))
+
+        var changes = ProfileChanges()
+        // Anonymous profiles merged earlier in this batch: later events of theirs go to the user.
+        var mergedInto: [ProfileRef: ProfileRef] = [:]
+        for index in routed.indices {
+            let event = routed[index].event
+            guard var plan = plans[index] else {
+                routed[index].matchProfileCandidates(profile: nil)
+                continue
+            }
+            let workspaceId = event.workspaceId
+            if let owner = mergedInto[ProfileRef(workspaceId: workspaceId, key: plan.target)] {
+                plan = ProfilePlanner.Plan(target: owner.key, absorbs: nil)
+            }
+            let target = ProfileRef(workspaceId: workspaceId, key: plan.target)
+            let absorbedRef = plan.absorbs.map { ProfileRef(workspaceId: workspaceId, key: $0) }.flatMap { $0 == target || mergedInto[$0] != nil ? nil : $0 }
+            let before = profiles[target]
+            let absorbed = absorbedRef.flatMap { profiles[$0] }
+            let applied = ProfilePlanner.apply(event, plan: plan, target: before, absorbed: absorbed)
+            if let absorbedRef {
+                mergedInto[absorbedRef] = target
+                if let absorbed {
+                    profiles[absorbedRef] = nil
+                    changes.delete(absorbed)
+                }
+            }
+            let outcome = AudienceEvaluator.evaluate(
+                applied, change: .event(event, before: absorbed == nil ? before : nil), audiences: audiences[workspaceId] ?? [], now: event.receivedAt)
+            profiles[target] = outcome.profile
+            changes.save(outcome, cause: event.id, at: event.receivedAt, identifiers: transaction.identifiers)
+            routed[index].matchProfileCandidates(profile: outcome.profile.document)
+        }
+        try await changes.write(in: transaction)
+        return changes.emitted
+    }
+
+    /// Anonymous ids already merged into a user's profile stand for that profile.
+    private static func resolveOwners(_ plans: inout [ProfilePlanner.Plan?], routed: [RoutedEvent], in transaction: Transaction) async throws {
+        var anonymous: [String: Set<String>] = [:]
+        for (plan, item) in zip(plans, routed) {
+            for key in [plan?.target, plan?.absorbs].compactMap({ $0 }) {
+                if case .anonymous(let id) = key { anonymous[item.event.workspaceId, default: []].insert(id) }
+            }
+        }
+        guard !anonymous.isEmpty else { return }
+        var owners: [String: [String: ProfileKey]] = [:]
+        for (workspaceId, ids) in anonymous { owners[workspaceId] = try await transaction.identityOwners(workspaceId: workspaceId, anonymousIds: ids) }
+        for index in plans.indices {
+            guard let plan = plans[index], let workspaceOwners = owners[routed[index].event.workspaceId] else { continue }
+            if case .anonymous(let id) = plan.target, let owner = workspaceOwners[id], owner != plan.target {
+                plans[index] = ProfilePlanner.Plan(target: owner, absorbs: nil)
+            } else if case .anonymous(let id)? = plan.absorbs, let owner = workspaceOwners[id], owner != .anonymous(id) {
+                // Merged already (into this user, or another one it stays with).
+                plans[index] = ProfilePlanner.Plan(target: plan.target, absorbs: nil)
+            }
+        }
+    }
+
+    /// Re-evaluates the count audiences of profiles whose counts dropped by `now` (the time-ordered
+    /// expiry index, never a scan of profiles). Returns the events emitted.
+    static func expireCounts(now: Date, limit: Int, in transaction: Transaction) async throws -> (processed: Int, emitted: [ProfileEvent]) {
+        let due = try await transaction.dueExpiries(now: now, limit: limit)
+        guard !due.isEmpty else { return (0, []) }
+        try await transaction.lockProfiles(due.sorted())
+        let profiles = try await transaction.profiles(Set(due))
+        let audiences = try await transaction.liveAudiences(workspaceIds: Set(due.map(\.workspaceId)))
+        var changes = ProfileChanges()
+        for ref in due {
+            guard let profile = profiles[ref] else {
+                changes.clearExpiry(ref)
+                continue
+            }
+            let outcome = AudienceEvaluator.evaluate(profile, change: .clock, audiences: audiences[ref.workspaceId] ?? [], now: now)
+            changes.save(outcome, cause: "expiry-\(now.milliseconds)", at: now, identifiers: transaction.identifiers)
+        }
+        try await changes.write(in: transaction)
+        return (due.count, changes.emitted)
+    }
+
+    /// Builds one page of the oldest building audience over existing profiles; false when no
+    /// audience is building. Counts come from the events the profiles' user ids carry, received
+    /// before the build began (later ones were counted as they came).
+    static func buildAudiencePage(now: Date, pageSize: Int, in transaction: Transaction) async throws -> (more: Bool, emitted: [ProfileEvent]) {
+        guard let build = try await transaction.nextBuild() else { return (false, []) }
+        let audience = build.audience
+        let keys = try await transaction.profilePage(workspaceId: audience.workspaceId, after: build.cursor, limit: pageSize)
+        let refs = keys.map { ProfileRef(workspaceId: audience.workspaceId, key: $0) }
+        try await transaction.lockProfiles(refs.sorted())
+        let profiles = try await transaction.profiles(Set(refs))
+        let audiences = try await transaction.liveAudiences(workspaceIds: [audience.workspaceId])[audience.workspaceId] ?? []
+        let leaves = audience.condition.counts
+        var history: [String: [Event]] = [:]
+        let userIds = profiles.values.compactMap(\.key.userId)
+        if !leaves.isEmpty, !userIds.isEmpty {
+            let longest = leaves.map(\.window).max() ?? 0
+            for event in try await transaction.events(
+                workspaceId: audience.workspaceId, userIds: userIds, names: Set(leaves.map(\.event)), since: build.startedAt.addingTimeInterval(-longest),
+                until: build.startedAt)
+            {
+                history[event.userId ?? "", default: []].append(event)
+            }
+        }
+        var changes = ProfileChanges()
+        for ref in refs {
+            guard var profile = profiles[ref] else { continue }
+            for leaf in leaves {
+                let counted = (history[profile.key.userId ?? ""] ?? []).filter { $0.name == leaf.event && (leaf.filter?.matches($0.document) ?? true) }
+                let since = (profile.counters[leaf.signature] ?? []).filter { $0 >= build.startedAt }
+                profile.counters[leaf.signature] = (counted.map(\.receivedAt) + since).sorted().suffix(AudienceEvaluator.maximumCountedEvents)
+            }
+            let outcome = AudienceEvaluator.evaluate(profile, change: .build([audience.id]), audiences: audiences, now: now)
+            changes.save(
+                outcome, cause: "build-\(build.startedAt.milliseconds)", at: now, identifiers: transaction.identifiers, emitting: audience.emitOnBuild)
+        }
+        try await changes.write(in: transaction)
+        let finished = keys.count < pageSize
+        try await transaction.recordBuildProgress(
+            audienceId: audience.id, cursor: keys.last?.stored, processed: build.processed + keys.count, finished: finished, now: now)
+        return (true, changes.emitted)
+    }
+}
+
+/// What one pass over profiles writes: profiles, expiries, memberships, and the events to emit.
+struct ProfileChanges {
+    private(set) var saved: [ProfileRef: (profile: Profile, nextExpiry: Date?)] = [:]
+    private(set) var order: [ProfileRef] = []
+    private(set) var deleted: [ProfileRef] = []
+    private(set) var memberships: [MembershipChange] = []
+    private(set) var emitted: [ProfileEvent] = []
+    private var expiriesCleared: [ProfileRef] = []
+
+    /// `at`: when the change happened (the causing event's receipt, or the sweep's now).
+    mutating func save(_ outcome: AudienceEvaluator.Outcome, cause: String, at: Date, identifiers: IdentifierGenerator, emitting: Bool = true) {
+        let profile = outcome.profile
+        let ref = profile.ref
+        if saved[ref] == nil { order.append(ref) }
+        saved[ref] = (profile, outcome.nextExpiry)
+        deleted.removeAll { $0 == ref }
+        for (audiences, isMember) in [(outcome.entered, true), (outcome.exited, false)] {
+            for audience in audiences {
+                memberships.append(MembershipChange(audienceId: audience.id, profile: ref, userId: profile.key.userId, isMember: isMember, at: at))
+                guard emitting else { continue }
+                let make = isMember ? AudienceEvents.entered : AudienceEvents.exited
+                let event = make(audience, profile.key.userId, profile.anonymousIds.first, at, cause, identifiers.make(.event))
+                emitted.append(ProfileEvent(event: event, profile: profile.document))
+            }
+        }
+    }
+
+    /// A profile absorbed into another: its row and memberships go, with no events.
+    mutating func delete(_ profile: Profile) {
+        saved[profile.ref] = nil
+        order.removeAll { $0 == profile.ref }
+        deleted.append(profile.ref)
+        for audienceId in profile.audienceIds {
+            memberships.append(MembershipChange(audienceId: audienceId, profile: profile.ref, userId: nil, isMember: false, at: profile.lastSeen))
+        }
+    }
+
+    mutating func clearExpiry(_ ref: ProfileRef) {
+        expiriesCleared.append(ref)
+    }
+
+    func write(in transaction: some ProfileTransaction) async throws {
+        try await transaction.saveProfiles(order.compactMap { saved[$0] }, deleting: deleted + expiriesCleared)
+        if !memberships.isEmpty { try await transaction.applyMemberships(memberships) }
+    }
+}
