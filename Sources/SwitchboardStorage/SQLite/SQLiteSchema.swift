@@ -215,7 +215,7 @@ enum SQLiteSchema {
                     CREATE INDEX profile_expiries_due ON profile_expiries(due_at);
                     -- A deleted audience keeps its row (deleted_at) so its key is never reused.
                     CREATE TABLE audiences (
-                        id TEXT PRIMARY KEY,
+                        id TEXT PRIMARY KEY NOT NULL,
                         workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
                         key TEXT NOT NULL,
                         name TEXT NOT NULL,
