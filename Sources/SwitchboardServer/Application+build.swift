@@ -39,15 +39,15 @@ public func buildApplication(
         destinations: DestinationService(destinations: storage, deliveries: storage, sender: sender, work: work, now: now),
         subscriptions: SubscriptionService(destinations: storage, now: now),
         deliveries: DeliveryService(deliveries: storage, work: work, now: now),
-        identifiers: identifiers, now: now, maximumBodyBytes: settings.maxBodyBytes,
+        identifiers: identifiers, now: now, maximumBodyBytes: settings.maxBodyBytes, maxRecurringSyncs: settings.maxRecurringSyncs,
         publicURL: settings.publicURL ?? "http://\(settings.host):\(settings.port)")
     let dispatcher = Dispatcher(queue: storage, sender: sender, settings: settings.dispatcher, now: now, work: work, logger: logger)
-    let audiences = AudienceWorker(maintenance: storage, coordination: storage, work: work, settings: settings.audiences, now: now, logger: logger)
+    let scheduler = Scheduler(maintenance: storage, coordination: storage, work: work, settings: settings.schedules, now: now, logger: logger)
     return Application(
         router: APIRouter.make(dependencies),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(flooringSaturating: settings.idleTimeoutSeconds * 1000) ?? 30_000))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Switchboard"),
-        services: opened.services + [work, dispatcher, audiences],
+        services: opened.services + [work, dispatcher, scheduler],
         onServerRunning: { channel in
             announce("Switchboard listening on http://\(settings.host):\(channel.localAddress?.port ?? settings.port)")
         },

@@ -21,8 +21,10 @@ public struct ServerSettings: Sendable {
     /// (an internal service the operator trusts); without them, only public addresses.
     public var allowedDestinationNetworks: [AddressRange] = []
     public var dispatcher: Dispatcher.Settings
-    /// Audience builds and count expiries.
-    public var audiences = AudienceWorker.Settings()
+    /// Audience builds, count expiries, sync runs and date triggers.
+    public var schedules = Scheduler.Settings()
+    /// Recurring syncs a workspace may have (Heap allows 30).
+    public var maxRecurringSyncs = 30
     /// A connection that sends no complete request part for this long is closed: half-sent
     /// requests cannot hold connections open.
     public var idleTimeoutSeconds: Double = 30

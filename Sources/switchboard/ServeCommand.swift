@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "On SIGTERM or SIGINT, seconds to let requests and sends in flight finish before cutting them off, their deliveries handed back (env SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS; default 30).")
     var shutdownTimeoutSeconds: Int?
 
+    @Option(help: "Recurring audience syncs a workspace may have (env SWITCHBOARD_MAX_RECURRING_SYNCS; default 30, as Heap allows).")
+    var maxRecurringSyncs: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SWITCHBOARD_LOG_LEVEL).")
     var logLevel: String?
 
@@ -69,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let idleTimeoutSeconds { flags["idleTimeoutSeconds"] = .flag(idleTimeoutSeconds) }
         if let leaseSeconds { flags["leaseSeconds"] = .flag(leaseSeconds) }
         if let shutdownTimeoutSeconds { flags["shutdownTimeoutSeconds"] = .flag(shutdownTimeoutSeconds) }
+        if let maxRecurringSyncs { flags["maxRecurringSyncs"] = .flag(maxRecurringSyncs) }
         if let destinationHosts { flags["destinationHosts"] = .flag(destinationHosts) }
         if let allowDestinationNetworks { flags["allowDestinationNetworks"] = .flag(allowDestinationNetworks) }
         if allowPrivateDestinations { flags["allowPrivateDestinations"] = .init(.bool(true), isSecret: false) }

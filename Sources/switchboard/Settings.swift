@@ -58,6 +58,7 @@ struct SettingsReader {
         // On SIGTERM, how long sends in flight may take before they are cut off and handed back.
         settings.dispatcher.drainTimeout = .seconds(min(max(reader.int(forKey: "shutdownTimeoutSeconds", default: 30), 1), 3600))
         settings.allowedDestinationNetworks = try allowedDestinationNetworks()
+        settings.maxRecurringSyncs = min(max(reader.int(forKey: "maxRecurringSyncs", default: defaults.maxRecurringSyncs), 0), 100_000)
         return settings
     }
 

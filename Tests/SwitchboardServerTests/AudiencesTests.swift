@@ -21,7 +21,7 @@ import Testing
             { settings in
                 settings.allowPrivateDestinations = true
                 settings.dispatcher.pollInterval = .milliseconds(20)
-                settings.audiences.interval = .milliseconds(20)
+                settings.schedules.interval = .milliseconds(20)
             }, now: { clock.now }, test)
     }
 

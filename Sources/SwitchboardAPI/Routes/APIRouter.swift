@@ -19,6 +19,7 @@ public enum APIRouter {
         SubscriptionsController(dependencies: dependencies).register(on: routes)
         DeliveriesController(dependencies: dependencies).register(on: routes)
         AudiencesController(dependencies: dependencies).register(on: routes)
+        SyncsController(dependencies: dependencies).register(on: routes)
         operations.registerDocument(on: routes)
         return router
     }

@@ -15,6 +15,10 @@ public struct Dependencies: Sendable {
     var deliveryLog: any DeliveryLog
     var profiles: any ProfileStore
     var audiences: any AudienceStore
+    var syncs: any SyncStore
+    var dateTriggers: any DateTriggerStore
+    /// Recurring syncs a workspace may have.
+    var maxRecurringSyncs: Int
     /// Succeeds when the database answers (readiness).
     var ping: @Sendable () async throws -> Void
     var ingest: IngestService
@@ -29,10 +33,12 @@ public struct Dependencies: Sendable {
 
     public init(
         storage: any Storage, ingest: IngestService, destinations: DestinationService, subscriptions: SubscriptionService,
-        deliveries: DeliveryService, identifiers: IdentifierGenerator, now: @escaping @Sendable () -> Date, maximumBodyBytes: Int, publicURL: String
+        deliveries: DeliveryService, identifiers: IdentifierGenerator, now: @escaping @Sendable () -> Date, maximumBodyBytes: Int,
+        maxRecurringSyncs: Int = 30, publicURL: String
     ) {
         (tenancy, sources, eventTypes, destinationStore, subscriptionStore) = (storage, storage, storage, storage, storage)
-        (events, deliveryLog, profiles, audiences) = (storage, storage, storage, storage)
+        (events, deliveryLog, profiles, audiences, syncs, dateTriggers) = (storage, storage, storage, storage, storage, storage)
+        self.maxRecurringSyncs = maxRecurringSyncs
         ping = { try await storage.ping() }
         self.ingest = ingest
         self.destinations = destinations

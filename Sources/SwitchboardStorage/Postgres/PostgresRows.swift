@@ -46,7 +46,9 @@ struct Statement {
     }
 
     /// Appends `UPDATE table SET c1 = $1::t1, … WHERE id = $n AND workspace_id = $m RETURNING id`.
-    static func update(_ table: String, columns: [String], values: [ColumnValue], types: [String], id: String, workspaceId: String) -> Statement {
+    static func update(
+        _ table: String, columns: [String], values: [ColumnValue], types: [String], id: String, workspaceId: String, extraCondition: String? = nil
+    ) -> Statement {
         var statement = Statement("UPDATE \(table) SET ")
         for (index, value) in values.enumerated() {
             statement.add((index == 0 ? "" : ", ") + columns[index] + " = ")
@@ -56,6 +58,7 @@ struct Statement {
         statement.bind(.text(id))
         statement.add(" AND workspace_id = ")
         statement.bind(.text(workspaceId))
+        if let extraCondition { statement.add(" AND " + extraCondition) }
         statement.add(" RETURNING id")
         return statement
     }

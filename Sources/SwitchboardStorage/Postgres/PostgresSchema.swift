@@ -226,5 +226,81 @@ enum PostgresSchema {
             );
             """
         ),
+        (
+            "4-syncs-date-triggers",
+            """
+            -- A sync's own subscription (id = the sync's): its deliveries go through the engine like any other; lists hide it.
+            ALTER TABLE subscriptions ADD COLUMN sync_id TEXT;
+            CREATE TABLE syncs (
+                id TEXT PRIMARY KEY NOT NULL,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                audience_id TEXT NOT NULL REFERENCES audiences(id) ON DELETE CASCADE,
+                destination_id TEXT NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+                interval_seconds BIGINT,
+                mode TEXT NOT NULL,
+                batch_size BIGINT NOT NULL,
+                mapping TEXT,
+                enabled BOOLEAN NOT NULL,
+                next_run_at BIGINT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE INDEX syncs_workspace ON syncs(workspace_id, id);
+            CREATE INDEX syncs_due ON syncs(next_run_at) WHERE next_run_at IS NOT NULL;
+            CREATE TABLE sync_runs (
+                id TEXT PRIMARY KEY NOT NULL,
+                sync_id TEXT NOT NULL REFERENCES syncs(id) ON DELETE CASCADE,
+                workspace_id TEXT NOT NULL,
+                started_at BIGINT NOT NULL,
+                finished_at BIGINT,
+                status TEXT NOT NULL,
+                added BIGINT NOT NULL,
+                removed BIGINT NOT NULL,
+                requests BIGINT NOT NULL,
+                error TEXT,
+                event_ids TEXT NOT NULL
+            );
+            CREATE INDEX sync_runs_sync ON sync_runs(sync_id, id);
+            CREATE INDEX sync_runs_running ON sync_runs(id) WHERE status = 'running';
+            -- Who the destination has, as of the last successful run: what the next diff is taken against.
+            CREATE TABLE sync_members (
+                sync_id TEXT NOT NULL REFERENCES syncs(id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL,
+                PRIMARY KEY (sync_id, user_id)
+            );
+            -- What a running run sends: applied to sync_members only when all its requests succeeded.
+            CREATE TABLE sync_run_changes (
+                run_id TEXT NOT NULL REFERENCES sync_runs(id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL,
+                removed BOOLEAN NOT NULL,
+                PRIMARY KEY (run_id, user_id)
+            );
+            CREATE TABLE date_triggers (
+                id TEXT PRIMARY KEY NOT NULL,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                field TEXT NOT NULL,
+                days_before BIGINT NOT NULL,
+                event_name TEXT NOT NULL,
+                at_time TEXT NOT NULL,
+                armed BOOLEAN NOT NULL,
+                arm_cursor TEXT,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX date_triggers_workspace ON date_triggers(workspace_id, id);
+            -- One row per (trigger, profile): the date it holds and when to fire; fired_at makes it once per date.
+            CREATE TABLE date_trigger_schedule (
+                trigger_id TEXT NOT NULL REFERENCES date_triggers(id) ON DELETE CASCADE,
+                workspace_id TEXT NOT NULL,
+                profile_key TEXT NOT NULL,
+                date_text TEXT NOT NULL,
+                date_at BIGINT NOT NULL,
+                due_at BIGINT NOT NULL,
+                fired_at BIGINT,
+                PRIMARY KEY (trigger_id, profile_key)
+            );
+            CREATE INDEX date_trigger_schedule_due ON date_trigger_schedule(due_at) WHERE fired_at IS NULL;
+            """
+        ),
     ]
 }

@@ -22,7 +22,7 @@ extension PostgresStorage {
     }
 
     public func subscription(id: String, workspaceId: String) async throws -> Subscription? {
-        try await rows("SELECT * FROM subscriptions WHERE id = \(id) AND workspace_id = \(workspaceId)").first.flatMap(Subscription.init(row:))
+        try await rows("SELECT * FROM subscriptions WHERE id = \(id) AND workspace_id = \(workspaceId) AND sync_id IS NULL").first.flatMap(Subscription.init(row:))
     }
 
     public func listSubscriptions(workspaceId: String, destinationId: String?, page: PageRequest) async throws -> Page<Subscription> {
@@ -30,7 +30,7 @@ extension PostgresStorage {
         statement.bind(.text(workspaceId))
         statement.filter("id >", .text(page.cursor ?? ""))
         statement.filter("destination_id =", .text(destinationId))
-        statement.add(" ORDER BY id LIMIT ")
+        statement.add(" AND sync_id IS NULL ORDER BY id LIMIT ")
         statement.bind(.int(page.limit + 1))
         return Page(fetched: try await rows(statement).compactMap(Subscription.init(row:)), limit: page.limit, id: \.id)
     }
@@ -39,7 +39,7 @@ extension PostgresStorage {
         try await withTransaction { connection in
             let statement = Statement.update(
                 "subscriptions", columns: Self.subscriptionColumns, values: subscription.columnValues, types: Self.subscriptionTypes, id: subscription.id,
-                workspaceId: subscription.workspaceId)
+                workspaceId: subscription.workspaceId, extraCondition: "sync_id IS NULL")
             guard try await !connection.rows(statement, logger: logger).isEmpty else { return false }
             try await connection.query("DELETE FROM subscription_routes WHERE subscription_id = \(subscription.id)", logger: logger)
             try await writeRoutes(connection, subscription)
@@ -48,7 +48,7 @@ extension PostgresStorage {
     }
 
     public func deleteSubscription(id: String, workspaceId: String) async throws -> Bool {
-        try await !rows("DELETE FROM subscriptions WHERE id = \(id) AND workspace_id = \(workspaceId) RETURNING id").isEmpty
+        try await !rows("DELETE FROM subscriptions WHERE id = \(id) AND workspace_id = \(workspaceId) AND sync_id IS NULL RETURNING id").isEmpty
     }
 
     private func writeRoutes(_ connection: PostgresConnection, _ subscription: Subscription) async throws {

@@ -2,6 +2,23 @@ import Foundation
 import PostgresNIO
 import SwitchboardCore
 
+extension PostgresTransaction: SQLTransaction {
+    var dialect: SQLDialect { .postgres }
+
+    func execute(_ sql: String, _ arguments: [ColumnValue]) async throws -> [any StoredRow] {
+        var statement = Statement()
+        var rest = sql[...]
+        var values = arguments.makeIterator()
+        while let mark = rest.firstIndex(of: "?") {
+            statement.add(String(rest[..<mark]))
+            statement.bind(values.next() ?? .text(nil))
+            rest = rest[rest.index(after: mark)...]
+        }
+        statement.add(String(rest))
+        return try await rows(statement.query)
+    }
+}
+
 extension PostgresTransaction: ProfileTransaction {
     /// Transaction-scoped advisory locks, taken in sorted order so two nodes never wait in a cycle;
     /// they also cover profiles that do not exist yet, which a row lock could not.

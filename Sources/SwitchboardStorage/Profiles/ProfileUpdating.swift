@@ -30,6 +30,9 @@ extension QueueBackend {
         try await transaction.lockProfiles(refs.sorted())
         var profiles = try await transaction.profiles(refs)
         let audiences = try await transaction.liveAudiences(workspaceIds: Set(routed.map(\.event.workspaceId)))
+        let triggers = try await dateTriggers(workspaceIds: Set(routed.map(\.event.workspaceId)), in: transaction)
+        // (profile, trigger id) whose trait changed: re-armed from the profile as the batch leaves it.
+        var rearm: [ProfileRef: Set<String>] = [:]
 
         var changes = ProfileChanges()
         // Anonymous profiles merged earlier in this batch: later events of theirs go to the user.
@@ -59,11 +62,31 @@ extension QueueBackend {
             let outcome = AudienceEvaluator.evaluate(
                 applied, change: .event(event, before: absorbed == nil ? before : nil), audiences: audiences[workspaceId] ?? [], now: event.receivedAt)
             profiles[target] = outcome.profile
+            for trigger in triggers[workspaceId] ?? [] where absorbed != nil || trigger.value(in: before?.traits ?? [:]) != trigger.value(in: applied.traits) {
+                rearm[target, default: []].insert(trigger.id)
+            }
             changes.save(outcome, cause: event.id, at: event.receivedAt, identifiers: transaction.identifiers)
             routed[index].matchProfileCandidates(profile: outcome.profile.document)
         }
         try await changes.write(in: transaction)
+        try await rearmDateTriggers(rearm, profiles: profiles, triggers: triggers, deleted: changes.deleted, in: transaction)
         return changes.emitted
+    }
+
+    private static func rearmDateTriggers(
+        _ rearm: [ProfileRef: Set<String>], profiles: [ProfileRef: Profile], triggers: [String: [DateTrigger]], deleted: [ProfileRef],
+        in transaction: Transaction
+    ) async throws {
+        for ref in deleted where !(triggers[ref.workspaceId] ?? []).isEmpty {
+            try await transaction.execute(
+                "DELETE FROM date_trigger_schedule WHERE workspace_id = ? AND profile_key = ?", [.text(ref.workspaceId), .text(ref.key.stored)])
+        }
+        var entries: [(profile: Profile, trigger: DateTrigger)] = []
+        for (ref, ids) in rearm.sorted(by: { $0.key < $1.key }) {
+            guard let profile = profiles[ref] else { continue }
+            entries += (triggers[ref.workspaceId] ?? []).filter { ids.contains($0.id) }.map { (profile, $0) }
+        }
+        if !entries.isEmpty { try await arm(entries, now: entries.map(\.profile.lastSeen).max() ?? Date(), in: transaction) }
     }
 
     /// Anonymous ids already merged into a user's profile stand for that profile.

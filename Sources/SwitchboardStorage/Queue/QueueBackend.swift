@@ -4,7 +4,7 @@ import SwitchboardCore
 /// A database the shared delivery orchestration runs on: it opens transactions, and each
 /// backend answers `QueueTransaction`'s small questions in its own SQL.
 protocol QueueBackend: EventLog, DeliveryQueue {
-    associatedtype Transaction: QueueTransaction & ProfileTransaction
+    associatedtype Transaction: QueueTransaction & ProfileTransaction & SQLTransaction
     var identifiers: IdentifierGenerator { get }
     /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
     func transaction<T: Sendable>(_ kind: TransactionKind, _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T

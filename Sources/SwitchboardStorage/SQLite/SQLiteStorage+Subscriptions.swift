@@ -17,7 +17,7 @@ extension SQLiteStorage {
 
     public func subscription(id: String, workspaceId: String) async throws -> Subscription? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
+            try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ? AND workspace_id = ? AND sync_id IS NULL", arguments: [id, workspaceId])
                 .flatMap(Subscription.init(row:))
         }
     }
@@ -26,7 +26,7 @@ extension SQLiteStorage {
         try await pool.read { db in
             let rows = try Row.mapAll(
                 db,
-                sql: "SELECT * FROM subscriptions WHERE workspace_id = ? AND id > ? AND (? IS NULL OR destination_id = ?) ORDER BY id LIMIT ?",
+                sql: "SELECT * FROM subscriptions WHERE workspace_id = ? AND id > ? AND (? IS NULL OR destination_id = ?) AND sync_id IS NULL ORDER BY id LIMIT ?",
                 arguments: [workspaceId, page.cursor ?? "", destinationId, destinationId, page.limit + 1], Subscription.init(row:))
             return Page(fetched: rows.compactMap { $0 }, limit: page.limit, id: \.id)
         }
@@ -38,7 +38,7 @@ extension SQLiteStorage {
                 sql: """
                     UPDATE subscriptions SET destination_id = ?, name = ?, event_names = ?, condition = ?, mapping = ?, format = ?,
                         enabled = ?, updated_at = ?
-                    WHERE id = ? AND workspace_id = ?
+                    WHERE id = ? AND workspace_id = ? AND sync_id IS NULL
                     """,
                 arguments: StatementArguments(subscription.columnValues) + [subscription.id, subscription.workspaceId])
             guard db.changesCount > 0 else { return false }
@@ -50,7 +50,7 @@ extension SQLiteStorage {
 
     public func deleteSubscription(id: String, workspaceId: String) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "DELETE FROM subscriptions WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
+            try db.execute(sql: "DELETE FROM subscriptions WHERE id = ? AND workspace_id = ? AND sync_id IS NULL", arguments: [id, workspaceId])
             return db.changesCount > 0
         }
     }

@@ -2,6 +2,14 @@ import Foundation
 import GRDB
 import SwitchboardCore
 
+extension SQLiteTransaction: SQLTransaction {
+    var dialect: SQLDialect { .sqlite }
+
+    func execute(_ sql: String, _ arguments: [ColumnValue]) async throws -> [any StoredRow] {
+        try step { db in try Row.fetchAll(db.makeStatement(sql: sql), arguments: StatementArguments(arguments)) }
+    }
+}
+
 extension SQLiteTransaction: ProfileTransaction {
     /// SQLite has one writer: this transaction already holds every profile.
     func lockProfiles(_ profiles: [ProfileRef]) async throws {}
