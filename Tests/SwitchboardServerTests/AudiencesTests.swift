@@ -200,7 +200,3 @@ import Testing
         }
     }
 }
-
-extension Array {
-    fileprivate var nonEmpty: Self? { isEmpty ? nil : self }
-}
