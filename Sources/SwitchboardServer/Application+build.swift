@@ -37,7 +37,7 @@ public func buildApplication(
         storage: storage,
         ingest: IngestService(eventLog: storage, work: work),
         destinations: DestinationService(destinations: storage, deliveries: storage, sender: sender, work: work, now: now),
-        subscriptions: SubscriptionService(destinations: storage, now: now),
+        subscriptions: SubscriptionService(destinations: storage, profiles: storage, now: now),
         deliveries: DeliveryService(deliveries: storage, work: work, now: now),
         identifiers: identifiers, now: now, maximumBodyBytes: settings.maxBodyBytes, maxRecurringSyncs: settings.maxRecurringSyncs,
         publicURL: settings.publicURL ?? "http://\(settings.host):\(settings.port)")

@@ -79,6 +79,33 @@ import Testing
         }
     }
 
+    /// Templates see the profile at send time; previews see the stored profile of the event's user.
+    @Test func templatesAndPreviewsSeeTheProfile() async throws {
+        try await Receiver.with { receiver, url in
+            try await Self.withAudienceSwitchboard { client in
+                let writeKey = try await client.makeWriteKey()
+                let (_, subscriptionId) = try await DeliveryTests.route(
+                    client, to: url,
+                    subscription: [
+                        "eventNames": ["Order Completed"], "condition": ["field": "profile.traits.tier", "op": "eq", "value": "gold"],
+                        "mapping": ["body": ["tier": "{{ profile.traits.tier }}", "total": "{{ properties.total }}"]],
+                    ])
+                try await Self.send(client, writeKey, "/v1/identify", ["userId": "u1", "traits": ["tier": "gold"]])
+                try await Self.send(client, writeKey, "/v1/track", ["userId": "u1", "event": "Order Completed", "properties": ["total": 12]])
+                #expect(try await receiver.waitFor(1).first?.json == ["tier": "gold", "total": 12])
+                let preview = { (user: String) in
+                    try await client.call(
+                        .post, "/v1/subscriptions/\(subscriptionId)/preview", json: ["event": ["type": "track", "event": "Order Completed", "userId": .string(user)]]
+                    ).json
+                }
+                #expect(try await preview("u1")["matched"] == true)
+                let shown = try await preview("u1")
+                #expect(shown["request"]?["body"]?["tier"] == "gold", "\(shown)")
+                #expect(try await preview("someone-else")["matched"] == false)
+            }
+        }
+    }
+
     /// Flow 2: identify `spend_amount: 501` -> `Audience Entered` -> PATCH of the member's label.
     @Test func enteringAnAudienceSendsTheOpenLoyaltyLabel() async throws {
         try await Receiver.with { receiver, url in

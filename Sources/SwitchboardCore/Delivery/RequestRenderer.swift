@@ -148,17 +148,20 @@ public enum RequestRenderer {
 
     /// A delivery's request (a batch for a batching destination), rendered and signed: exactly as the receiver gets it.
     public static func signedRequest(
-        events: [Event], subscription: Subscription, destination: Destination, deliveryId: String, at now: Date
+        events: [Event], subscription: Subscription, destination: Destination, deliveryId: String, at now: Date, profile: JSONValue? = nil
     ) throws(ValidationError) -> RenderedRequest {
-        sign(try render(events: events, subscription: subscription, destination: destination), destination: destination, deliveryId: deliveryId, at: now)
+        sign(
+            try render(events: events, subscription: subscription, destination: destination, profile: profile), destination: destination,
+            deliveryId: deliveryId, at: now)
     }
 
     /// One event's request (tests and previews), rendered and signed; without `revealSignature`,
     /// a placeholder stands where the signature goes (previews for keys that may not read the secret).
     public static func signedRequest(
-        event: Event, subscription: Subscription, destination: Destination, deliveryId: String, at now: Date, revealSignature: Bool = true
+        event: Event, subscription: Subscription, destination: Destination, deliveryId: String, at now: Date, revealSignature: Bool = true,
+        profile: JSONValue? = nil
     ) throws(ValidationError) -> RenderedRequest {
-        let request = try render(event: event, subscription: subscription, destination: destination)
+        let request = try render(event: event, subscription: subscription, destination: destination, profile: profile)
         return revealSignature
             ? sign(request, destination: destination, deliveryId: deliveryId, at: now)
             : signWithoutSecret(request, destination: destination, deliveryId: deliveryId, at: now)

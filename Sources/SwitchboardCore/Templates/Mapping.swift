@@ -159,3 +159,8 @@ extension Template {
         return text
     }
 }
+
+extension Mapping {
+    /// Whether any template may read the `profile` root: only then is the profile loaded to send.
+    public var mentionsProfile: Bool { JSONCoding.string(json).contains("profile") }
+}

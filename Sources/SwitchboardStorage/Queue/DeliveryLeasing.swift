@@ -24,6 +24,7 @@ extension QueueBackend {
         let until = now.addingTimeInterval(LeasePlanner.leaseDuration(leaseSeconds, timeoutMs: slowest))
         let leased = try await transaction.lease(plan.sends, until: until)
         let subscriptions = try await transaction.subscriptions(ids: Array(Set(leased.values.map(\.delivery.subscriptionId))))
+        let profiles = try await profilesForTemplates(leased: Array(leased.values), subscriptions: subscriptions, in: transaction)
         return plan.sends.compactMap { send in
             let rows = send.deliveryIds.compactMap { leased[$0] }
             guard let first = rows.first, let destination = inputs[send.destinationId]?.destination,
@@ -32,7 +33,23 @@ extension QueueBackend {
             // Events' JSON is parsed later, by the task that sends them, not inside the transaction.
             return DeliveryJob(
                 deliveries: rows.map(\.delivery), storedEvents: rows.map(\.event), subscription: subscription, destination: destination,
-                startAt: send.startAt)
+                startAt: send.startAt, profile: profiles[first.delivery.id])
         }
+    }
+
+    /// The profiles of the deliveries whose mapping mentions `profile`, by delivery id: the others
+    /// (nearly all) cost nothing.
+    private static func profilesForTemplates(
+        leased: [LeasedDelivery], subscriptions: [String: Subscription], in transaction: Transaction
+    ) async throws -> [String: JSONValue] {
+        let wanting = leased.filter { subscriptions[$0.delivery.subscriptionId]?.mapping?.mentionsProfile == true }
+        var refs: [String: ProfileRef] = [:]
+        for lease in wanting {
+            let key = lease.event.userId.map(ProfileKey.user) ?? lease.event.anonymousId.map(ProfileKey.anonymous)
+            if let key { refs[lease.delivery.id] = ProfileRef(workspaceId: lease.event.workspaceId, key: key) }
+        }
+        guard !refs.isEmpty else { return [:] }
+        let profiles = try await transaction.profiles(Set(refs.values))
+        return refs.compactMapValues { profiles[$0]?.document }
     }
 }

@@ -25,11 +25,15 @@ public struct DeliveryJob: Sendable {
     public var startAt: Date?
     /// The events as stored: parsed on access, by whichever task sends the request.
     let storedEvents: [RawEvent]
+    /// The profile of the first event's user, as templates see it under `profile` (only loaded
+    /// for mappings that mention it).
+    public var profile: JSONValue?
 
     /// The events of `deliveries`, in the same order.
     public var events: [Event] { storedEvents.map(Event.init(raw:)) }
 
-    init(deliveries: [Delivery], storedEvents: [RawEvent], subscription: Subscription, destination: Destination, startAt: Date?) {
+    init(deliveries: [Delivery], storedEvents: [RawEvent], subscription: Subscription, destination: Destination, startAt: Date?, profile: JSONValue? = nil) {
+        self.profile = profile
         self.deliveries = deliveries
         self.storedEvents = storedEvents
         self.subscription = subscription

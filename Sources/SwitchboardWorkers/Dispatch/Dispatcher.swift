@@ -159,7 +159,8 @@ public struct Dispatcher: Service {
         let request: RenderedRequest
         do {
             request = try RequestRenderer.signedRequest(
-                events: job.events, subscription: job.subscription, destination: job.destination, deliveryId: job.deliveries[0].id, at: started)
+                events: job.events, subscription: job.subscription, destination: job.destination, deliveryId: job.deliveries[0].id, at: started,
+                profile: job.profile)
         } catch {
             // Too large now is too large on every retry: fail at once, the reason in the log.
             await record(DeliveryTransition.unsendable(job.deliveries, destination: job.destination, reason: error.message, at: started), job)
