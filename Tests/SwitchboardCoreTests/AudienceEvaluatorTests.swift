@@ -52,7 +52,7 @@ import Testing
             if offset == 10 * 86_400 {
                 #expect(outcome.entered.map(\.id) == ["buyers"])
                 // The first order leaves the window 30 days after it: that is when the count drops.
-                #expect(outcome.nextExpiry == now.addingTimeInterval(30 * day))
+                #expect(outcome.profile.nextExpiry == now.addingTimeInterval(30 * day))
             } else {
                 #expect(outcome.entered.isEmpty)
             }
@@ -61,9 +61,20 @@ import Testing
         #expect(early.exited.isEmpty)
         let expired = AudienceEvaluator.evaluate(profile, change: .clock, audiences: audiences, now: now.addingTimeInterval(30 * day + 1))
         #expect(expired.exited.map(\.id) == ["buyers"])
-        #expect(expired.nextExpiry == now.addingTimeInterval(40 * day))
+        #expect(expired.profile.nextExpiry == now.addingTimeInterval(40 * day))
         // Pruned to the window: the counter never grows without bound.
         #expect(expired.profile.counters.values.first?.count == 1)
+    }
+
+    /// `gte 2` is decided by the two newest times (and, as they age, the third): no more are kept.
+    @Test func countersKeepOnlyWhatTheComparisonsNeed() throws {
+        var profile = Profile(key: .user("u1"), workspaceId: "ws", firstSeen: now, lastSeen: now)
+        for offset in 0..<10 {
+            let event = event("Order Completed", at: Double(offset))
+            profile = AudienceEvaluator.evaluate(profile, change: .event(event, before: profile), audiences: [try buyers], now: event.receivedAt).profile
+        }
+        #expect(profile.counters.values.first == (7..<10).map { now.addingTimeInterval(Double($0)) })
+        #expect(profile.audienceIds == ["buyers"])
     }
 
     @Test func membershipsOfDeletedAudiencesAreDropped() throws {

@@ -13,7 +13,14 @@ public struct Audience: Sendable, Equatable {
     /// Stable handle that subscriptions match on (`properties.audienceKey`); never changes.
     public var key: String
     public var name: String
-    public var condition: AudienceCondition
+    public var condition: AudienceCondition {
+        didSet { (countLeaves, profileFields, countRetention) = (condition.counts, condition.profileFields, condition.countRetention) }
+    }
+    /// The condition's count leaves and the profile fields it reads, worked out once: every event
+    /// of the workspace asks.
+    public private(set) var countLeaves: [AudienceCondition.EventCount]
+    public private(set) var profileFields: Set<String>
+    public private(set) var countRetention: [String: Int]
     /// The condition as the user wrote it, to show back.
     public var conditionJSON: JSONValue
     /// Whether the first build emits `Audience Entered` for everyone already in (else it starts silently).
@@ -34,6 +41,7 @@ public struct Audience: Sendable, Equatable {
         self.key = key
         self.name = name
         self.condition = condition
+        (countLeaves, profileFields, countRetention) = (condition.counts, condition.profileFields, condition.countRetention)
         self.conditionJSON = conditionJSON
         self.emitOnBuild = emitOnBuild
         self.status = status

@@ -15,14 +15,18 @@ public indirect enum AudienceCondition: Sendable, Equatable {
 
     /// What a count leaf counts.
     public struct EventCount: Sendable, Equatable {
-        public var event: String
-        public var withinDays: Int
-        public var filter: Condition?
+        public let event: String
+        public let withinDays: Int
+        public let filter: Condition?
+        /// Identifies what it counts: audiences with the same leaf share one counter (made once,
+        /// as every event that may be counted compares it).
+        public let signature: String
 
         public init(event: String, withinDays: Int, filter: Condition? = nil) {
             self.event = event
             self.withinDays = withinDays
             self.filter = filter
+            signature = "\(event)\u{1F}\(withinDays)\u{1F}" + (filter.map { JSONCoding.string($0.json) } ?? "")
         }
 
         public var window: TimeInterval { TimeInterval(withinDays) * 86_400 }

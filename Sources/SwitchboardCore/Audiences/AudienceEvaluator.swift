@@ -4,12 +4,10 @@ import Foundation
 /// the change can affect are evaluated, and only for that one profile.
 public enum AudienceEvaluator {
     public struct Outcome: Sendable, Equatable {
-        /// The profile with its counters and `audienceIds` brought up to date.
+        /// The profile with its counters, `audienceIds` and `nextExpiry` brought up to date.
         public var profile: Profile
         public var entered: [Audience]
         public var exited: [Audience]
-        /// When one of its counts next drops with no new event (the expiry index's due time).
-        public var nextExpiry: Date?
     }
 
     /// What changed, so that only the audiences that read it are evaluated.
@@ -29,95 +27,132 @@ public enum AudienceEvaluator {
 
     public static func evaluate(_ profile: Profile, change: Change, audiences: [Audience], now: Date) -> Outcome {
         var profile = profile
+        let leaves = audiences.flatMap(\.countLeaves)
         var counted = Set<String>()
         if case .event(let event, _) = change {
-            counted = count(event, in: &profile, audiences: audiences)
+            counted = count(event, in: &profile, leaves: leaves, keeping: retention(audiences))
         }
-        prune(&profile, audiences: audiences, now: now)
+        prune(&profile, leaves: leaves, now: now)
         let changedFields = changedFields(change, profile)
         var memberships = Set(profile.audienceIds)
         var entered: [Audience] = []
         var exited: [Audience] = []
-        let document = evaluationDocument(profile)
+        var document: JSONValue?
         for audience in audiences {
-            let leaves = audience.condition.counts
+            let own = audience.countLeaves
             let affected: Bool
             switch change {
             case .build(let ids): affected = ids.contains(audience.id)
-            case .clock: affected = !leaves.isEmpty
+            case .clock: affected = !own.isEmpty
             case .event:
                 affected =
-                    changedFields == nil || leaves.contains { counted.contains($0.signature) }
-                    || !audience.condition.profileFields.isDisjoint(with: changedFields ?? [])
+                    changedFields == nil || own.contains { counted.contains($0.signature) }
+                    || !audience.profileFields.isDisjoint(with: changedFields ?? [])
             }
             guard affected else { continue }
-            let isIn = audience.condition.matches(profile: document) { leaf in
+            if document == nil { document = evaluationDocument(profile) }
+            let isIn = audience.condition.matches(profile: document ?? .null) { leaf in
                 EventWindow.count(profile.counters[leaf.signature] ?? [], window: leaf.window, now: now)
             }
             if isIn, memberships.insert(audience.id).inserted { entered.append(audience) }
             if !isIn, memberships.remove(audience.id) != nil { exited.append(audience) }
         }
         // Memberships of audiences that no longer exist are dropped silently.
-        let live = Set(audiences.map(\.id))
-        profile.audienceIds = memberships.filter(live.contains).sorted()
-        return Outcome(profile: profile, entered: entered, exited: exited, nextExpiry: nextExpiry(profile, audiences: audiences, now: now))
+        profile.audienceIds = memberships.filter { id in audiences.contains { $0.id == id } }.sorted()
+        profile.nextExpiry = nextExpiry(profile, leaves: leaves, now: now)
+        return Outcome(profile: profile, entered: entered, exited: exited)
     }
 
     /// What audience conditions read: the profile document, also reachable as `profile.*`.
     public static func evaluationDocument(_ profile: Profile) -> JSONValue {
-        guard case .object(var fields) = profile.document else { return profile.document }
-        fields["profile"] = profile.document
+        let document = profile.document
+        guard case .object(var fields) = document else { return document }
+        fields["profile"] = document
         return .object(fields)
     }
 
     /// Adds the event to every counter whose leaf counts it; returns those leaves' signatures.
-    static func count(_ event: Event, in profile: inout Profile, audiences: [Audience]) -> Set<String> {
+    /// How many newest times each counter keeps, across the audiences that share it.
+    public static func retention(_ audiences: [Audience]) -> [String: Int] {
+        audiences.reduce(into: [:]) { kept, audience in kept.merge(audience.countRetention, uniquingKeysWith: max) }
+    }
+
+    static func count(_ event: Event, in profile: inout Profile, leaves: [AudienceCondition.EventCount], keeping: [String: Int]) -> Set<String> {
         var counted = Set<String>()
-        let document = event.document
-        for leaf in audiences.flatMap(\.condition.counts) where leaf.event == event.name && !counted.contains(leaf.signature) {
-            guard leaf.filter?.matches(document) ?? true else { continue }
+        var document: JSONValue?
+        for leaf in leaves where leaf.event == event.name && !counted.contains(leaf.signature) {
+            if let filter = leaf.filter {
+                if document == nil { document = event.document }
+                guard filter.matches(document ?? .null) else { continue }
+            }
             counted.insert(leaf.signature)
             var times = profile.counters[leaf.signature] ?? []
-            times.append(event.receivedAt)
-            times.sort()
-            profile.counters[leaf.signature] = times.suffix(maximumCountedEvents)
+            // Events mostly arrive in order: append, and sort only when one did not.
+            if let last = times.last, last > event.receivedAt {
+                times.append(event.receivedAt)
+                times.sort()
+            } else {
+                times.append(event.receivedAt)
+            }
+            let limit = keeping[leaf.signature] ?? maximumCountedEvents
+            profile.counters[leaf.signature] = times.count > limit ? Array(times.suffix(limit)) : times
         }
         return counted
     }
 
     /// Drops times that left every window, and counters no audience counts any more.
-    static func prune(_ profile: inout Profile, audiences: [Audience], now: Date) {
-        var windows: [String: TimeInterval] = [:]
-        for leaf in audiences.flatMap(\.condition.counts) { windows[leaf.signature] = max(windows[leaf.signature] ?? 0, leaf.window) }
-        profile.counters = profile.counters.reduce(into: [:]) { kept, entry in
-            guard let window = windows[entry.key] else { return }
-            let times = entry.value.filter { $0 > now.addingTimeInterval(-window) }
-            if !times.isEmpty { kept[entry.key] = times }
+    static func prune(_ profile: inout Profile, leaves: [AudienceCondition.EventCount], now: Date) {
+        for (signature, times) in profile.counters {
+            let window = leaves.reduce(-1) { $1.signature == signature ? max($0, $1.window) : $0 }
+            let cutoff = now.addingTimeInterval(-window)
+            // Times are sorted: nothing to drop unless the oldest left the window.
+            guard window < 0 || (times.first.map { $0 <= cutoff } ?? true) else { continue }
+            let kept = window < 0 ? [] : times.filter { $0 > cutoff }
+            profile.counters[signature] = kept.isEmpty ? nil : kept
         }
     }
 
     /// The top-level profile fields that differ from before; nil when everything is new.
     static func changedFields(_ change: Change, _ profile: Profile) -> Set<String>? {
         guard case .event(_, let before) = change, let before else { return nil }
-        guard case .object(let old) = before.document, case .object(let new) = profile.document else { return nil }
-        return Set(new.keys.filter { old[$0] != new[$0] })
+        var changed = Set<String>()
+        if before.key != profile.key { changed.insert("userId") }
+        if before.anonymousIds != profile.anonymousIds { changed.insert("anonymousIds") }
+        if before.traits != profile.traits { changed.insert("traits") }
+        if before.firstSeen != profile.firstSeen { changed.insert("firstSeen") }
+        if before.lastSeen != profile.lastSeen { changed.insert("lastSeen") }
+        return changed
     }
 
-    static func nextExpiry(_ profile: Profile, audiences: [Audience], now: Date) -> Date? {
-        audiences.flatMap(\.condition.counts).compactMap { leaf in
+    static func nextExpiry(_ profile: Profile, leaves: [AudienceCondition.EventCount], now: Date) -> Date? {
+        leaves.compactMap { leaf in
             EventWindow.nextExpiry(profile.counters[leaf.signature] ?? [], window: leaf.window, now: now)
         }.min()
     }
 }
 
-extension AudienceCondition.EventCount {
-    /// Identifies what a leaf counts: audiences with the same leaf share one counter.
-    public var signature: String {
-        "\(event)\u{1F}\(withinDays)\u{1F}" + (filter.map { JSONCoding.string($0.json) } ?? "")
-    }
-}
-
 extension AudienceCondition {
+    /// How many of the newest counted times each count leaf needs kept (by signature): a
+    /// comparison with `value` is decided, now and when times leave the window, by the newest
+    /// `value + 1`; older ones are dropped, so counters stay small however busy a user is.
+    public var countRetention: [String: Int] {
+        switch self {
+        case .all(let conditions), .any(let conditions):
+            conditions.reduce(into: [:]) { kept, condition in kept.merge(condition.countRetention, uniquingKeysWith: max) }
+        case .not(let condition): condition.countRetention
+        case .profile: [:]
+        case .count(let counted, let test):
+            [counted.signature: Self.retention(test)]
+        }
+    }
+
+    private static func retention(_ test: Condition) -> Int {
+        guard case .leaf(_, _, let value) = test, let number = value?.numberValue, let whole = Int64(flooringSaturating: number.rounded(.up)) else {
+            return AudienceEvaluator.maximumCountedEvents
+        }
+        return Int(min(max(whole, 0), Int64(AudienceEvaluator.maximumCountedEvents - 1))) + 1
+    }
+
     /// The top-level profile fields its profile leaves read (`traits`, `lastSeen`, ...).
     public var profileFields: Set<String> {
         switch self {

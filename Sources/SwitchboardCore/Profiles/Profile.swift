@@ -16,11 +16,15 @@ public struct Profile: Sendable, Equatable {
     /// Times of the events each count leaf counted (by `EventCount.signature`), newest last,
     /// pruned to the leaf's window: what count conditions are evaluated from.
     public var counters: [String: [Date]]
+    /// When one of its counts next drops with no new event: the time-ordered index the expiry
+    /// sweep reads, so it never scans every profile.
+    public var nextExpiry: Date?
 
     public init(
         key: ProfileKey, workspaceId: String, anonymousIds: [String] = [], traits: [String: JSONValue] = [:], firstSeen: Date, lastSeen: Date,
-        audienceIds: [String] = [], counters: [String: [Date]] = [:]
+        audienceIds: [String] = [], counters: [String: [Date]] = [:], nextExpiry: Date? = nil
     ) {
+        self.nextExpiry = nextExpiry
         self.key = key
         self.workspaceId = workspaceId
         self.anonymousIds = anonymousIds

@@ -181,8 +181,11 @@ enum PostgresSchema {
                 counters TEXT NOT NULL,
                 first_seen BIGINT NOT NULL,
                 last_seen BIGINT NOT NULL,
+                next_expiry BIGINT,
                 PRIMARY KEY (workspace_id, profile_key)
             );
+            -- When each profile's event counts next drop: what the expiry sweep reads, in time order.
+            CREATE INDEX profiles_next_expiry ON profiles(next_expiry) WHERE next_expiry IS NOT NULL;
             -- Which profile an anonymous id now belongs to (after an identify or alias merged it).
             CREATE TABLE profile_identities (
                 workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
@@ -190,14 +193,6 @@ enum PostgresSchema {
                 profile_key TEXT NOT NULL,
                 PRIMARY KEY (workspace_id, anonymous_id)
             );
-            -- When a profile's event counts next drop with no new event: what the expiry sweep reads, in time order.
-            CREATE TABLE profile_expiries (
-                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-                profile_key TEXT NOT NULL,
-                due_at BIGINT NOT NULL,
-                PRIMARY KEY (workspace_id, profile_key)
-            );
-            CREATE INDEX profile_expiries_due ON profile_expiries(due_at);
             -- A deleted audience keeps its row (deleted_at) so its key is never reused.
             CREATE TABLE audiences (
                 id TEXT PRIMARY KEY,

@@ -22,7 +22,7 @@ extension PostgresTransaction: SQLTransaction {
 extension PostgresTransaction: ProfileTransaction {
     /// Transaction-scoped advisory locks, taken in sorted order so two nodes never wait in a cycle;
     /// they also cover profiles that do not exist yet, which a row lock could not.
-    func lockProfiles(_ profiles: [ProfileRef]) async throws {
+    func lockProfiles(_ profiles: Set<ProfileRef>) async throws {
         guard !profiles.isEmpty else { return }
         let names = profiles.map(\.lockName)
         try await rows(
@@ -57,51 +57,33 @@ extension PostgresTransaction: ProfileTransaction {
         return owners
     }
 
-    func saveProfiles(_ profiles: [(profile: Profile, nextExpiry: Date?)], deleting: [ProfileRef]) async throws {
+    func saveProfiles(_ profiles: [ProfileWrite], deleting: [ProfileRef]) async throws {
         if !deleting.isEmpty {
-            let workspaces = deleting.map(\.workspaceId)
-            let keys = deleting.map(\.key.stored)
-            for table in ["profiles", "profile_expiries"] {
-                try await rows(
-                    """
-                    DELETE FROM \(unescaped: table) t USING unnest(\(workspaces)::text[], \(keys)::text[]) AS r(w, k)
-                    WHERE t.workspace_id = r.w AND t.profile_key = r.k
-                    """)
-            }
+            try await rows(
+                """
+                DELETE FROM profiles t USING unnest(\(deleting.map(\.workspaceId))::text[], \(deleting.map(\.key.stored))::text[]) AS r(w, k)
+                WHERE t.workspace_id = r.w AND t.profile_key = r.k
+                """)
         }
         for chunk in profiles.chunked(PostgresStorage.rowsPerStatement / 10) {
             var upsert = Statement(
-                "INSERT INTO profiles (workspace_id, profile_key, user_id, anonymous_ids, traits, audience_ids, counters, first_seen, last_seen) VALUES ")
-            upsert.values(chunk.map(\.profile.columnValues), types: ["text", "text", "text", "text", "text", "text", "text", "bigint", "bigint"])
+                "INSERT INTO profiles (workspace_id, profile_key, user_id, anonymous_ids, traits, audience_ids, counters, first_seen, last_seen, next_expiry) VALUES ")
+            upsert.values(chunk.map(\.profile.columnValues), types: ["text", "text", "text", "text", "text", "text", "text", "bigint", "bigint", "bigint"])
             upsert.add(
                 """
                  ON CONFLICT (workspace_id, profile_key) DO UPDATE SET user_id = excluded.user_id, anonymous_ids = excluded.anonymous_ids,
                     traits = excluded.traits, audience_ids = excluded.audience_ids, counters = excluded.counters,
-                    first_seen = excluded.first_seen, last_seen = excluded.last_seen
+                    first_seen = excluded.first_seen, last_seen = excluded.last_seen, next_expiry = excluded.next_expiry
                 """)
             try await rows(upsert.query)
-
-            let identities = chunk.flatMap { entry in entry.profile.anonymousIds.map { [ColumnValue.text(entry.profile.workspaceId), .text($0), .text(entry.profile.key.stored)] } }
+            let identities = chunk.flatMap { write in
+                write.newAnonymousIds.map { [ColumnValue.text(write.profile.workspaceId), .text($0), .text(write.profile.key.stored)] }
+            }
             if !identities.isEmpty {
                 var statement = Statement("INSERT INTO profile_identities (workspace_id, anonymous_id, profile_key) VALUES ")
                 statement.values(identities, types: ["text", "text", "text"])
                 statement.add(" ON CONFLICT (workspace_id, anonymous_id) DO UPDATE SET profile_key = excluded.profile_key")
                 try await rows(statement.query)
-            }
-            let due = chunk.compactMap { entry in entry.nextExpiry.map { [ColumnValue.text(entry.profile.workspaceId), .text(entry.profile.key.stored), .date($0)] } }
-            if !due.isEmpty {
-                var statement = Statement("INSERT INTO profile_expiries (workspace_id, profile_key, due_at) VALUES ")
-                statement.values(due, types: ["text", "text", "bigint"])
-                statement.add(" ON CONFLICT (workspace_id, profile_key) DO UPDATE SET due_at = excluded.due_at")
-                try await rows(statement.query)
-            }
-            let none = chunk.filter { $0.nextExpiry == nil }.map(\.profile)
-            if !none.isEmpty {
-                try await rows(
-                    """
-                    DELETE FROM profile_expiries t USING unnest(\(none.map(\.workspaceId))::text[], \(none.map(\.key.stored))::text[]) AS r(w, k)
-                    WHERE t.workspace_id = r.w AND t.profile_key = r.k
-                    """)
             }
         }
     }
@@ -129,12 +111,10 @@ extension PostgresTransaction: ProfileTransaction {
         }
     }
 
-    /// Rows another node is sweeping are skipped.
     func dueExpiries(now: Date, limit: Int) async throws -> [ProfileRef] {
         try await rows(
             """
-            SELECT workspace_id, profile_key FROM profile_expiries WHERE due_at <= \(now.milliseconds)
-            ORDER BY due_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            SELECT workspace_id, profile_key FROM profiles WHERE next_expiry <= \(now.milliseconds) ORDER BY next_expiry LIMIT \(limit)
             """
         ).compactMap { row in ProfileKey(stored: row.string("profile_key")).map { ProfileRef(workspaceId: row.string("workspace_id"), key: $0) } }
     }

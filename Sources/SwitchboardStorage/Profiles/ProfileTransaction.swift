@@ -2,14 +2,18 @@ import Foundation
 import SwitchboardCore
 
 /// A profile in its workspace: how profiles are locked, read and written.
-struct ProfileRef: Hashable, Sendable, Comparable {
+struct ProfileRef: Hashable, Sendable {
     var workspaceId: String
     var key: ProfileKey
 
-    /// One string per profile across workspaces: the lock key, and the sort order locks are taken in.
+    /// One string per profile across workspaces: what locks are taken on.
     var lockName: String { workspaceId + "/" + key.stored }
+}
 
-    static func < (left: ProfileRef, right: ProfileRef) -> Bool { left.lockName < right.lockName }
+/// A profile to write, and the anonymous ids that are new to it (only those need pointing at it).
+struct ProfileWrite: Sendable {
+    var profile: Profile
+    var newAnonymousIds: [String]
 }
 
 /// A change of audience membership to write.
@@ -25,18 +29,19 @@ struct MembershipChange: Sendable {
 protocol ProfileTransaction: Sendable {
     var identifiers: IdentifierGenerator { get }
     /// Holds these profiles for the rest of the transaction, so that two nodes changing one
-    /// profile apply their events one after the other (taken in sorted order: no deadlock).
-    func lockProfiles(_ profiles: [ProfileRef]) async throws
+    /// profile apply their events one after the other (taken in one fixed order: no deadlock).
+    func lockProfiles(_ profiles: Set<ProfileRef>) async throws
     func profiles(_ refs: Set<ProfileRef>) async throws -> [ProfileRef: Profile]
     /// The profile each anonymous id was merged into, where it was.
     func identityOwners(workspaceId: String, anonymousIds: Set<String>) async throws -> [String: ProfileKey]
-    /// Writes the profiles (their anonymous ids point at them from then on) with their next
-    /// expiry (nil removes it), and deletes the absorbed ones.
-    func saveProfiles(_ profiles: [(profile: Profile, nextExpiry: Date?)], deleting: [ProfileRef]) async throws
+    /// Writes the profiles (their new anonymous ids point at them from then on), and deletes the
+    /// absorbed ones.
+    func saveProfiles(_ profiles: [ProfileWrite], deleting: [ProfileRef]) async throws
     /// The audiences not deleted of each workspace.
     func liveAudiences(workspaceIds: Set<String>) async throws -> [String: [Audience]]
     func applyMemberships(_ changes: [MembershipChange]) async throws
-    /// Profiles whose counts are due to drop by `now`, oldest due first.
+    /// Profiles whose counts are due to drop by `now`, oldest due first (not locked: the sweep
+    /// locks them as ingest does, in the same order).
     func dueExpiries(now: Date, limit: Int) async throws -> [ProfileRef]
     /// The oldest audience still building, and how far it has come.
     func nextBuild() async throws -> PendingBuild?

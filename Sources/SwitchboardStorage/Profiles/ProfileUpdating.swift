@@ -27,14 +27,14 @@ extension QueueBackend {
             refs.insert(ProfileRef(workspaceId: item.event.workspaceId, key: plan.target))
             if let absorbs = plan.absorbs { refs.insert(ProfileRef(workspaceId: item.event.workspaceId, key: absorbs)) }
         }
-        try await transaction.lockProfiles(refs.sorted())
+        try await transaction.lockProfiles(Set(refs))
         var profiles = try await transaction.profiles(refs)
         let audiences = try await transaction.liveAudiences(workspaceIds: Set(routed.map(\.event.workspaceId)))
         let triggers = try await dateTriggers(workspaceIds: Set(routed.map(\.event.workspaceId)), in: transaction)
         // (profile, trigger id) whose trait changed: re-armed from the profile as the batch leaves it.
         var rearm: [ProfileRef: Set<String>] = [:]
 
-        var changes = ProfileChanges()
+        var changes = ProfileChanges(stored: profiles)
         // Anonymous profiles merged earlier in this batch: later events of theirs go to the user.
         var mergedInto: [ProfileRef: ProfileRef] = [:]
         for index in routed.indices {
@@ -82,7 +82,7 @@ extension QueueBackend {
                 "DELETE FROM date_trigger_schedule WHERE workspace_id = ? AND profile_key = ?", [.text(ref.workspaceId), .text(ref.key.stored)])
         }
         var entries: [(profile: Profile, trigger: DateTrigger)] = []
-        for (ref, ids) in rearm.sorted(by: { $0.key < $1.key }) {
+        for (ref, ids) in rearm {
             guard let profile = profiles[ref] else { continue }
             entries += (triggers[ref.workspaceId] ?? []).filter { ids.contains($0.id) }.map { (profile, $0) }
         }
@@ -116,15 +116,12 @@ extension QueueBackend {
     static func expireCounts(now: Date, limit: Int, in transaction: Transaction) async throws -> (processed: Int, emitted: [ProfileEvent]) {
         let due = try await transaction.dueExpiries(now: now, limit: limit)
         guard !due.isEmpty else { return (0, []) }
-        try await transaction.lockProfiles(due.sorted())
+        try await transaction.lockProfiles(Set(due))
         let profiles = try await transaction.profiles(Set(due))
         let audiences = try await transaction.liveAudiences(workspaceIds: Set(due.map(\.workspaceId)))
-        var changes = ProfileChanges()
+        var changes = ProfileChanges(stored: profiles)
         for ref in due {
-            guard let profile = profiles[ref] else {
-                changes.clearExpiry(ref)
-                continue
-            }
+            guard let profile = profiles[ref] else { continue }
             let outcome = AudienceEvaluator.evaluate(profile, change: .clock, audiences: audiences[ref.workspaceId] ?? [], now: now)
             changes.save(outcome, cause: "expiry-\(now.milliseconds)", at: now, identifiers: transaction.identifiers)
         }
@@ -140,10 +137,10 @@ extension QueueBackend {
         let audience = build.audience
         let keys = try await transaction.profilePage(workspaceId: audience.workspaceId, after: build.cursor, limit: pageSize)
         let refs = keys.map { ProfileRef(workspaceId: audience.workspaceId, key: $0) }
-        try await transaction.lockProfiles(refs.sorted())
+        try await transaction.lockProfiles(Set(refs))
         let profiles = try await transaction.profiles(Set(refs))
         let audiences = try await transaction.liveAudiences(workspaceIds: [audience.workspaceId])[audience.workspaceId] ?? []
-        let leaves = audience.condition.counts
+        let leaves = audience.countLeaves
         var history: [String: [Event]] = [:]
         let userIds = profiles.values.compactMap(\.key.userId)
         if !leaves.isEmpty, !userIds.isEmpty {
@@ -155,13 +152,14 @@ extension QueueBackend {
                 history[event.userId ?? "", default: []].append(event)
             }
         }
-        var changes = ProfileChanges()
+        var changes = ProfileChanges(stored: profiles)
         for ref in refs {
             guard var profile = profiles[ref] else { continue }
             for leaf in leaves {
                 let counted = (history[profile.key.userId ?? ""] ?? []).filter { $0.name == leaf.event && (leaf.filter?.matches($0.document) ?? true) }
                 let since = (profile.counters[leaf.signature] ?? []).filter { $0 >= build.startedAt }
-                profile.counters[leaf.signature] = (counted.map(\.receivedAt) + since).sorted().suffix(AudienceEvaluator.maximumCountedEvents)
+                let limit = AudienceEvaluator.retention(audiences)[leaf.signature] ?? AudienceEvaluator.maximumCountedEvents
+                profile.counters[leaf.signature] = Array((counted.map(\.receivedAt) + since).sorted().suffix(limit))
             }
             let outcome = AudienceEvaluator.evaluate(profile, change: .build([audience.id]), audiences: audiences, now: now)
             changes.save(
@@ -175,21 +173,27 @@ extension QueueBackend {
     }
 }
 
-/// What one pass over profiles writes: profiles, expiries, memberships, and the events to emit.
+/// What one pass over profiles writes: the profiles that changed, memberships, and the events
+/// to emit.
 struct ProfileChanges {
-    private(set) var saved: [ProfileRef: (profile: Profile, nextExpiry: Date?)] = [:]
-    private(set) var order: [ProfileRef] = []
+    /// The profiles as the database holds them: only what differs is written.
+    private let stored: [ProfileRef: Profile]
+    private var saved: [ProfileRef: Profile] = [:]
+    private var order: [ProfileRef] = []
     private(set) var deleted: [ProfileRef] = []
-    private(set) var memberships: [MembershipChange] = []
+    private var memberships: [MembershipChange] = []
     private(set) var emitted: [ProfileEvent] = []
-    private var expiriesCleared: [ProfileRef] = []
+
+    init(stored: [ProfileRef: Profile]) {
+        self.stored = stored
+    }
 
     /// `at`: when the change happened (the causing event's receipt, or the sweep's now).
     mutating func save(_ outcome: AudienceEvaluator.Outcome, cause: String, at: Date, identifiers: IdentifierGenerator, emitting: Bool = true) {
         let profile = outcome.profile
         let ref = profile.ref
         if saved[ref] == nil { order.append(ref) }
-        saved[ref] = (profile, outcome.nextExpiry)
+        saved[ref] = profile
         deleted.removeAll { $0 == ref }
         for (audiences, isMember) in [(outcome.entered, true), (outcome.exited, false)] {
             for audience in audiences {
@@ -212,12 +216,13 @@ struct ProfileChanges {
         }
     }
 
-    mutating func clearExpiry(_ ref: ProfileRef) {
-        expiriesCleared.append(ref)
-    }
-
     func write(in transaction: some ProfileTransaction) async throws {
-        try await transaction.saveProfiles(order.compactMap { saved[$0] }, deleting: deleted + expiriesCleared)
+        let writes = order.compactMap { ref -> ProfileWrite? in
+            guard let profile = saved[ref], profile != stored[ref] else { return nil }
+            let known = Set(stored[ref]?.anonymousIds ?? [])
+            return ProfileWrite(profile: profile, newAnonymousIds: profile.anonymousIds.filter { !known.contains($0) })
+        }
+        if !writes.isEmpty || !deleted.isEmpty { try await transaction.saveProfiles(writes, deleting: deleted) }
         if !memberships.isEmpty { try await transaction.applyMemberships(memberships) }
     }
 }

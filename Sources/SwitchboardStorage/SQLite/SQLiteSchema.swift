@@ -196,8 +196,11 @@ enum SQLiteSchema {
                         counters TEXT NOT NULL,
                         first_seen INTEGER NOT NULL,
                         last_seen INTEGER NOT NULL,
+                        next_expiry INTEGER,
                         PRIMARY KEY (workspace_id, profile_key)
                     ) WITHOUT ROWID;
+                    -- When each profile's event counts next drop: what the expiry sweep reads, in time order.
+                    CREATE INDEX profiles_next_expiry ON profiles(next_expiry) WHERE next_expiry IS NOT NULL;
                     -- Which profile an anonymous id now belongs to (after an identify or alias merged it).
                     CREATE TABLE profile_identities (
                         workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
@@ -205,14 +208,6 @@ enum SQLiteSchema {
                         profile_key TEXT NOT NULL,
                         PRIMARY KEY (workspace_id, anonymous_id)
                     ) WITHOUT ROWID;
-                    -- When a profile's event counts next drop with no new event: what the expiry sweep reads, in time order.
-                    CREATE TABLE profile_expiries (
-                        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-                        profile_key TEXT NOT NULL,
-                        due_at INTEGER NOT NULL,
-                        PRIMARY KEY (workspace_id, profile_key)
-                    ) WITHOUT ROWID;
-                    CREATE INDEX profile_expiries_due ON profile_expiries(due_at);
                     -- A deleted audience keeps its row (deleted_at) so its key is never reused.
                     CREATE TABLE audiences (
                         id TEXT PRIMARY KEY NOT NULL,

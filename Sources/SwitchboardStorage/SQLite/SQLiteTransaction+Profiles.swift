@@ -12,7 +12,7 @@ extension SQLiteTransaction: SQLTransaction {
 
 extension SQLiteTransaction: ProfileTransaction {
     /// SQLite has one writer: this transaction already holds every profile.
-    func lockProfiles(_ profiles: [ProfileRef]) async throws {}
+    func lockProfiles(_ profiles: Set<ProfileRef>) async throws {}
 
     func profiles(_ refs: Set<ProfileRef>) async throws -> [ProfileRef: Profile] {
         try step { db in
@@ -38,30 +38,22 @@ extension SQLiteTransaction: ProfileTransaction {
         }
     }
 
-    func saveProfiles(_ profiles: [(profile: Profile, nextExpiry: Date?)], deleting: [ProfileRef]) async throws {
+    func saveProfiles(_ profiles: [ProfileWrite], deleting: [ProfileRef]) async throws {
         try step { db in
             let upsert = try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO profiles (workspace_id, profile_key, user_id, anonymous_ids, traits, audience_ids, counters,
-                        first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        first_seen, last_seen, next_expiry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let identity = try db.cachedStatement(sql: "INSERT OR REPLACE INTO profile_identities (workspace_id, anonymous_id, profile_key) VALUES (?, ?, ?)")
-            let setExpiry = try db.cachedStatement(sql: "INSERT OR REPLACE INTO profile_expiries (workspace_id, profile_key, due_at) VALUES (?, ?, ?)")
-            let clearExpiry = try db.cachedStatement(sql: "DELETE FROM profile_expiries WHERE workspace_id = ? AND profile_key = ?")
             let delete = try db.cachedStatement(sql: "DELETE FROM profiles WHERE workspace_id = ? AND profile_key = ?")
             for ref in deleting {
                 try delete.execute(arguments: [ref.workspaceId, ref.key.stored])
-                try clearExpiry.execute(arguments: [ref.workspaceId, ref.key.stored])
             }
-            for (profile, nextExpiry) in profiles {
-                try upsert.execute(arguments: StatementArguments(profile.columnValues))
-                for id in profile.anonymousIds {
-                    try identity.execute(arguments: [profile.workspaceId, id, profile.key.stored])
-                }
-                if let nextExpiry {
-                    try setExpiry.execute(arguments: [profile.workspaceId, profile.key.stored, nextExpiry.milliseconds])
-                } else {
-                    try clearExpiry.execute(arguments: [profile.workspaceId, profile.key.stored])
+            for write in profiles {
+                try upsert.execute(arguments: StatementArguments(write.profile.columnValues))
+                for id in write.newAnonymousIds {
+                    try identity.execute(arguments: [write.profile.workspaceId, id, write.profile.key.stored])
                 }
             }
         }
@@ -96,7 +88,7 @@ extension SQLiteTransaction: ProfileTransaction {
     func dueExpiries(now: Date, limit: Int) async throws -> [ProfileRef] {
         try step { db in
             try Row.fetchAll(
-                db, sql: "SELECT workspace_id, profile_key FROM profile_expiries WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+                db, sql: "SELECT workspace_id, profile_key FROM profiles WHERE next_expiry <= ? ORDER BY next_expiry LIMIT ?",
                 arguments: [now.milliseconds, limit]
             ).compactMap { row in
                 ProfileKey(stored: row["profile_key"]).map { ProfileRef(workspaceId: row["workspace_id"], key: $0) }
