@@ -14,9 +14,12 @@ public struct RoutedEvent: Sendable {
         self.profileCandidates = profileCandidates
     }
 
-    /// Adds the profile-reading candidates the event matches, given the profile after the event.
-    public mutating func matchProfileCandidates(profile: JSONValue?) {
-        subscriptionIds += profileCandidates.compactMap { $0.matches(event, profile: profile) ? $0.id : nil }
+    /// Adds the profile-reading candidates the event matches, given the profile after the event
+    /// (its document made only when some candidate reads it).
+    public mutating func matchProfileCandidates(profile: @autoclosure () -> JSONValue?) {
+        guard !profileCandidates.isEmpty else { return }
+        let document = profile()
+        subscriptionIds += profileCandidates.compactMap { $0.matches(event, profile: document) ? $0.id : nil }
         profileCandidates = []
     }
 }

@@ -119,18 +119,6 @@ extension PostgresTransaction: ProfileTransaction {
         ).compactMap { row in ProfileKey(stored: row.string("profile_key")).map { ProfileRef(workspaceId: row.string("workspace_id"), key: $0) } }
     }
 
-    func nextBuild() async throws -> PendingBuild? {
-        guard
-            let row = try await rows(
-                "SELECT * FROM audiences WHERE status = 'building' AND deleted_at IS NULL ORDER BY updated_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
-            ).first,
-            let audience = Audience(row: row)
-        else { return nil }
-        return PendingBuild(
-            audience: audience, cursor: row.text("build_cursor"), processed: row.int("build_processed") ?? 0,
-            startedAt: row.date("build_started_at") ?? Date(timeIntervalSince1970: 0))
-    }
-
     func profilePage(workspaceId: String, after cursor: String?, limit: Int) async throws -> [ProfileKey] {
         try await rows(
             """

@@ -43,8 +43,6 @@ protocol ProfileTransaction: Sendable {
     /// Profiles whose counts are due to drop by `now`, oldest due first (not locked: the sweep
     /// locks them as ingest does, in the same order).
     func dueExpiries(now: Date, limit: Int) async throws -> [ProfileRef]
-    /// The oldest audience still building, and how far it has come.
-    func nextBuild() async throws -> PendingBuild?
     /// The keys of a page of a workspace's profiles after `cursor` (a stored key), in key order.
     func profilePage(workspaceId: String, after cursor: String?, limit: Int) async throws -> [ProfileKey]
     /// Records a build's progress; nil `cursor` with `finished` marks the audience ready.

@@ -129,25 +129,26 @@ extension QueueBackend {
         return (due.count, changes.emitted)
     }
 
-    /// Builds one page of the oldest building audience over existing profiles; false when no
-    /// audience is building. Counts come from the events the profiles' user ids carry, received
-    /// before the build began (later ones were counted as they came).
+    /// Builds one page of the oldest building audience over existing profiles, and of every
+    /// other audience of its workspace at the same point (created together, built in one pass);
+    /// false when none is building. Counts come from the events the profiles' user ids carry,
+    /// received before each build began (later ones were counted as they came).
     static func buildAudiencePage(now: Date, pageSize: Int, in transaction: Transaction) async throws -> (more: Bool, emitted: [ProfileEvent]) {
-        guard let build = try await transaction.nextBuild() else { return (false, []) }
-        let audience = build.audience
-        let keys = try await transaction.profilePage(workspaceId: audience.workspaceId, after: build.cursor, limit: pageSize)
-        let refs = keys.map { ProfileRef(workspaceId: audience.workspaceId, key: $0) }
+        let builds = try await nextBuilds(in: transaction)
+        guard let oldest = builds.first else { return (false, []) }
+        let workspaceId = oldest.audience.workspaceId
+        let keys = try await transaction.profilePage(workspaceId: workspaceId, after: oldest.cursor, limit: pageSize)
+        let refs = keys.map { ProfileRef(workspaceId: workspaceId, key: $0) }
         try await transaction.lockProfiles(Set(refs))
         let profiles = try await transaction.profiles(Set(refs))
-        let audiences = try await transaction.liveAudiences(workspaceIds: [audience.workspaceId])[audience.workspaceId] ?? []
-        let leaves = audience.countLeaves
+        let audiences = try await transaction.liveAudiences(workspaceIds: [workspaceId])[workspaceId] ?? []
+        let retention = AudienceEvaluator.retention(audiences)
+        let leaves = builds.flatMap { build in build.audience.countLeaves.map { (leaf: $0, startedAt: build.startedAt) } }
         var history: [String: [Event]] = [:]
         let userIds = profiles.values.compactMap(\.key.userId)
-        if !leaves.isEmpty, !userIds.isEmpty {
-            let longest = leaves.map(\.window).max() ?? 0
+        if let latest = leaves.map(\.startedAt).max(), let earliest = leaves.map({ $0.startedAt.addingTimeInterval(-$0.leaf.window) }).min(), !userIds.isEmpty {
             for event in try await transaction.events(
-                workspaceId: audience.workspaceId, userIds: userIds, names: Set(leaves.map(\.event)), since: build.startedAt.addingTimeInterval(-longest),
-                until: build.startedAt)
+                workspaceId: workspaceId, userIds: userIds, names: Set(leaves.map(\.leaf.event)), since: earliest, until: latest)
             {
                 history[event.userId ?? "", default: []].append(event)
             }
@@ -155,21 +156,42 @@ extension QueueBackend {
         var changes = ProfileChanges(stored: profiles)
         for ref in refs {
             guard var profile = profiles[ref] else { continue }
-            for leaf in leaves {
-                let counted = (history[profile.key.userId ?? ""] ?? []).filter { $0.name == leaf.event && (leaf.filter?.matches($0.document) ?? true) }
-                let since = (profile.counters[leaf.signature] ?? []).filter { $0 >= build.startedAt }
-                let limit = AudienceEvaluator.retention(audiences)[leaf.signature] ?? AudienceEvaluator.maximumCountedEvents
+            for (leaf, startedAt) in leaves {
+                let counted = (history[profile.key.userId ?? ""] ?? []).filter {
+                    $0.name == leaf.event && $0.receivedAt < startedAt && (leaf.filter?.matches($0.document) ?? true)
+                }
+                let since = (profile.counters[leaf.signature] ?? []).filter { $0 >= startedAt }
+                let limit = retention[leaf.signature] ?? AudienceEvaluator.maximumCountedEvents
                 profile.counters[leaf.signature] = Array((counted.map(\.receivedAt) + since).sorted().suffix(limit))
             }
-            let outcome = AudienceEvaluator.evaluate(profile, change: .build([audience.id]), audiences: audiences, now: now)
+            let outcome = AudienceEvaluator.evaluate(profile, change: .build(Set(builds.map(\.audience.id))), audiences: audiences, now: now)
+            let emitting = Set(builds.filter(\.audience.emitOnBuild).map(\.audience.id))
             changes.save(
-                outcome, cause: "build-\(build.startedAt.milliseconds)", at: now, identifiers: transaction.identifiers, emitting: audience.emitOnBuild)
+                outcome, cause: "build-\(oldest.startedAt.milliseconds)", at: now, identifiers: transaction.identifiers, emitting: { emitting.contains($0.id) })
         }
         try await changes.write(in: transaction)
-        let finished = keys.count < pageSize
-        try await transaction.recordBuildProgress(
-            audienceId: audience.id, cursor: keys.last?.stored, processed: build.processed + keys.count, finished: finished, now: now)
+        for build in builds {
+            try await transaction.recordBuildProgress(
+                audienceId: build.audience.id, cursor: keys.last?.stored, processed: build.processed + keys.count, finished: keys.count < pageSize, now: now)
+        }
         return (true, changes.emitted)
+    }
+
+    /// The oldest building audience, and the others of its workspace at the same point.
+    private static func nextBuilds(in transaction: Transaction) async throws -> [PendingBuild] {
+        guard
+            let oldest = try await transaction.first(
+                "SELECT * FROM audiences WHERE status = 'building' AND deleted_at IS NULL ORDER BY updated_at, id LIMIT 1" + transaction.dialect.skipLocked, [])
+        else { return [] }
+        let cursor = oldest.text("build_cursor")
+        return try await transaction.execute(
+            "SELECT * FROM audiences WHERE status = 'building' AND deleted_at IS NULL AND workspace_id = ? AND COALESCE(build_cursor, '') = ? ORDER BY id"
+                + transaction.dialect.skipLocked, [.text(oldest.string("workspace_id")), .text(cursor ?? "")]
+        ).compactMap { row in
+            Audience(row: row).map {
+                PendingBuild(audience: $0, cursor: cursor, processed: row.int("build_processed") ?? 0, startedAt: row.requiredDate("build_started_at"))
+            }
+        }
     }
 }
 
@@ -189,7 +211,10 @@ struct ProfileChanges {
     }
 
     /// `at`: when the change happened (the causing event's receipt, or the sweep's now).
-    mutating func save(_ outcome: AudienceEvaluator.Outcome, cause: String, at: Date, identifiers: IdentifierGenerator, emitting: Bool = true) {
+    /// `emitting`: which transitions become events (a build emits only where the audience asks).
+    mutating func save(
+        _ outcome: AudienceEvaluator.Outcome, cause: String, at: Date, identifiers: IdentifierGenerator, emitting: (Audience) -> Bool = { _ in true }
+    ) {
         let profile = outcome.profile
         let ref = profile.ref
         if saved[ref] == nil { order.append(ref) }
@@ -198,7 +223,7 @@ struct ProfileChanges {
         for (audiences, isMember) in [(outcome.entered, true), (outcome.exited, false)] {
             for audience in audiences {
                 memberships.append(MembershipChange(audienceId: audience.id, profile: ref, userId: profile.key.userId, isMember: isMember, at: at))
-                guard emitting else { continue }
+                guard emitting(audience) else { continue }
                 let make = isMember ? AudienceEvents.entered : AudienceEvents.exited
                 let event = make(audience, profile.key.userId, profile.anonymousIds.first, at, cause, identifiers.make(.event))
                 emitted.append(ProfileEvent(event: event, profile: profile.document))

@@ -96,19 +96,6 @@ extension SQLiteTransaction: ProfileTransaction {
         }
     }
 
-    func nextBuild() async throws -> PendingBuild? {
-        try step { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM audiences WHERE status = 'building' AND deleted_at IS NULL ORDER BY updated_at, id LIMIT 1"),
-                let audience = Audience(row: row)
-            else { return nil }
-            return PendingBuild(
-                audience: audience, cursor: row["build_cursor"], processed: row["build_processed"] ?? 0,
-                startedAt: Date(milliseconds: row["build_started_at"] ?? 0))
-        }
-    }
-
     func profilePage(workspaceId: String, after cursor: String?, limit: Int) async throws -> [ProfileKey] {
         try step { db in
             try String.fetchAll(
