@@ -26,10 +26,20 @@ public indirect enum AudienceCondition: Sendable, Equatable {
             self.event = event
             self.withinDays = withinDays
             self.filter = filter
-            signature = "\(event)\u{1F}\(withinDays)\u{1F}" + (filter.map { JSONCoding.string($0.json) } ?? "")
+            signature = Self.digest("\(event)\u{1F}\(withinDays)\u{1F}" + (filter.map { JSONCoding.string($0.json) } ?? ""))
         }
 
         public var window: TimeInterval { TimeInterval(withinDays) * 86_400 }
+
+        /// FNV-1a, 64 bits, in hex: a short, stable key (stored in profiles, hashed per event).
+        static func digest(_ text: String) -> String {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+            return "c" + String(hash, radix: 16)
+        }
     }
 
     /// The longest window a count may look back: ten years.

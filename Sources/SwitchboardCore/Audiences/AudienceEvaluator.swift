@@ -25,28 +25,59 @@ public enum AudienceEvaluator {
     /// on a profile's size whatever a sender does.
     public static let maximumCountedEvents = 1_000
 
-    public static func evaluate(_ profile: Profile, change: Change, audiences: [Audience], now: Date) -> Outcome {
-        var profile = profile
-        let leaves = audiences.flatMap(\.countLeaves)
-        var counted = Set<String>()
-        if case .event(let event, _) = change {
-            counted = count(event, in: &profile, leaves: leaves, keeping: retention(audiences))
+    /// A workspace's audiences with what every evaluation asks of them, worked out once (per
+    /// transaction), not per event.
+    public struct Context: Sendable {
+        public let audiences: [Audience]
+        /// Each counter's leaf (one per signature, with the longest window of those sharing it).
+        let leaves: [AudienceCondition.EventCount]
+        /// The leaves of each event name.
+        let leavesByEvent: [String: [AudienceCondition.EventCount]]
+        let windows: [String: TimeInterval]
+        /// How many newest times each counter keeps, across the audiences that share it.
+        public let retention: [String: Int]
+        let ids: Set<String>
+
+        public init(_ audiences: [Audience]) {
+            self.audiences = audiences
+            var windows: [String: TimeInterval] = [:]
+            var leaves: [String: AudienceCondition.EventCount] = [:]
+            for leaf in audiences.flatMap(\.countLeaves) where leaf.window > windows[leaf.signature] ?? -1 {
+                windows[leaf.signature] = leaf.window
+                leaves[leaf.signature] = leaf
+            }
+            self.windows = windows
+            self.leaves = leaves.keys.sorted().compactMap { leaves[$0] }
+            leavesByEvent = Dictionary(grouping: self.leaves, by: \.event)
+            retention = audiences.reduce(into: [:]) { kept, audience in kept.merge(audience.countRetention, uniquingKeysWith: max) }
+            ids = Set(audiences.map(\.id))
         }
-        prune(&profile, leaves: leaves, now: now)
+    }
+
+    public static func evaluate(_ profile: Profile, change: Change, audiences: [Audience], now: Date) -> Outcome {
+        evaluate(profile, change: change, context: Context(audiences), now: now)
+    }
+
+    public static func evaluate(_ profile: Profile, change: Change, context: Context, now: Date) -> Outcome {
+        var profile = profile
+        var counted = Set<String>()
+        if case .event(let event, _) = change, let leaves = context.leavesByEvent[event.name] {
+            counted = count(event, in: &profile, leaves: leaves, keeping: context.retention)
+        }
+        prune(&profile, windows: context.windows, now: now)
         let changedFields = changedFields(change, profile)
         var memberships = Set(profile.audienceIds)
         var entered: [Audience] = []
         var exited: [Audience] = []
         var document: JSONValue?
-        for audience in audiences {
-            let own = audience.countLeaves
+        for audience in context.audiences {
             let affected: Bool
             switch change {
             case .build(let ids): affected = ids.contains(audience.id)
-            case .clock: affected = !own.isEmpty
+            case .clock: affected = !audience.countLeaves.isEmpty
             case .event:
                 affected =
-                    changedFields == nil || own.contains { counted.contains($0.signature) }
+                    changedFields == nil || audience.countLeaves.contains { counted.contains($0.signature) }
                     || !audience.profileFields.isDisjoint(with: changedFields ?? [])
             }
             guard affected else { continue }
@@ -58,8 +89,17 @@ public enum AudienceEvaluator {
             if !isIn, memberships.remove(audience.id) != nil { exited.append(audience) }
         }
         // Memberships of audiences that no longer exist are dropped silently.
-        profile.audienceIds = memberships.filter { id in audiences.contains { $0.id == id } }.sorted()
-        profile.nextExpiry = nextExpiry(profile, leaves: leaves, now: now)
+        if !entered.isEmpty || !exited.isEmpty || !memberships.isSubset(of: context.ids) {
+            profile.audienceIds = memberships.intersection(context.ids).sorted()
+        }
+        let expiry = nextExpiry(profile, leaves: context.leaves, now: now)
+        if case .event = change, let stored = profile.nextExpiry {
+            // An earlier moment already in the index stays: the sweep then finds nothing changed
+            // and sets the true one. Busy users so cost no index write per event.
+            profile.nextExpiry = min(stored, expiry ?? stored)
+        } else {
+            profile.nextExpiry = expiry
+        }
         return Outcome(profile: profile, entered: entered, exited: exited)
     }
 
@@ -72,15 +112,10 @@ public enum AudienceEvaluator {
     }
 
     /// Adds the event to every counter whose leaf counts it; returns those leaves' signatures.
-    /// How many newest times each counter keeps, across the audiences that share it.
-    public static func retention(_ audiences: [Audience]) -> [String: Int] {
-        audiences.reduce(into: [:]) { kept, audience in kept.merge(audience.countRetention, uniquingKeysWith: max) }
-    }
-
     static func count(_ event: Event, in profile: inout Profile, leaves: [AudienceCondition.EventCount], keeping: [String: Int]) -> Set<String> {
         var counted = Set<String>()
         var document: JSONValue?
-        for leaf in leaves where leaf.event == event.name && !counted.contains(leaf.signature) {
+        for leaf in leaves where !counted.contains(leaf.signature) {
             if let filter = leaf.filter {
                 if document == nil { document = event.document }
                 guard filter.matches(document ?? .null) else { continue }
@@ -101,13 +136,16 @@ public enum AudienceEvaluator {
     }
 
     /// Drops times that left every window, and counters no audience counts any more.
-    static func prune(_ profile: inout Profile, leaves: [AudienceCondition.EventCount], now: Date) {
+    static func prune(_ profile: inout Profile, windows: [String: TimeInterval], now: Date) {
         for (signature, times) in profile.counters {
-            let window = leaves.reduce(-1) { $1.signature == signature ? max($0, $1.window) : $0 }
+            guard let window = windows[signature] else {
+                profile.counters[signature] = nil
+                continue
+            }
             let cutoff = now.addingTimeInterval(-window)
             // Times are sorted: nothing to drop unless the oldest left the window.
-            guard window < 0 || (times.first.map { $0 <= cutoff } ?? true) else { continue }
-            let kept = window < 0 ? [] : times.filter { $0 > cutoff }
+            guard times.first.map({ $0 <= cutoff }) ?? true else { continue }
+            let kept = times.filter { $0 > cutoff }
             profile.counters[signature] = kept.isEmpty ? nil : kept
         }
     }

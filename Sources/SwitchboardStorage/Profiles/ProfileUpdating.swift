@@ -29,7 +29,7 @@ extension QueueBackend {
         }
         try await transaction.lockProfiles(Set(refs))
         var profiles = try await transaction.profiles(refs)
-        let audiences = try await transaction.liveAudiences(workspaceIds: Set(routed.map(\.event.workspaceId)))
+        let audiences = try await transaction.liveAudiences(workspaceIds: Set(routed.map(\.event.workspaceId))).mapValues(AudienceEvaluator.Context.init)
         let triggers = try await dateTriggers(workspaceIds: Set(routed.map(\.event.workspaceId)), in: transaction)
         // (profile, trigger id) whose trait changed: re-armed from the profile as the batch leaves it.
         var rearm: [ProfileRef: Set<String>] = [:]
@@ -60,7 +60,7 @@ extension QueueBackend {
                 }
             }
             let outcome = AudienceEvaluator.evaluate(
-                applied, change: .event(event, before: absorbed == nil ? before : nil), audiences: audiences[workspaceId] ?? [], now: event.receivedAt)
+                applied, change: .event(event, before: absorbed == nil ? before : nil), context: audiences[workspaceId] ?? .init([]), now: event.receivedAt)
             profiles[target] = outcome.profile
             for trigger in triggers[workspaceId] ?? [] where absorbed != nil || trigger.value(in: before?.traits ?? [:]) != trigger.value(in: applied.traits) {
                 rearm[target, default: []].insert(trigger.id)
@@ -118,11 +118,11 @@ extension QueueBackend {
         guard !due.isEmpty else { return (0, []) }
         try await transaction.lockProfiles(Set(due))
         let profiles = try await transaction.profiles(Set(due))
-        let audiences = try await transaction.liveAudiences(workspaceIds: Set(due.map(\.workspaceId)))
+        let audiences = try await transaction.liveAudiences(workspaceIds: Set(due.map(\.workspaceId))).mapValues(AudienceEvaluator.Context.init)
         var changes = ProfileChanges(stored: profiles)
         for ref in due {
             guard let profile = profiles[ref] else { continue }
-            let outcome = AudienceEvaluator.evaluate(profile, change: .clock, audiences: audiences[ref.workspaceId] ?? [], now: now)
+            let outcome = AudienceEvaluator.evaluate(profile, change: .clock, context: audiences[ref.workspaceId] ?? .init([]), now: now)
             changes.save(outcome, cause: "expiry-\(now.milliseconds)", at: now, identifiers: transaction.identifiers)
         }
         try await changes.write(in: transaction)
@@ -141,8 +141,7 @@ extension QueueBackend {
         let refs = keys.map { ProfileRef(workspaceId: workspaceId, key: $0) }
         try await transaction.lockProfiles(Set(refs))
         let profiles = try await transaction.profiles(Set(refs))
-        let audiences = try await transaction.liveAudiences(workspaceIds: [workspaceId])[workspaceId] ?? []
-        let retention = AudienceEvaluator.retention(audiences)
+        let context = AudienceEvaluator.Context(try await transaction.liveAudiences(workspaceIds: [workspaceId])[workspaceId] ?? [])
         let leaves = builds.flatMap { build in build.audience.countLeaves.map { (leaf: $0, startedAt: build.startedAt) } }
         var history: [String: [Event]] = [:]
         let userIds = profiles.values.compactMap(\.key.userId)
@@ -161,10 +160,10 @@ extension QueueBackend {
                     $0.name == leaf.event && $0.receivedAt < startedAt && (leaf.filter?.matches($0.document) ?? true)
                 }
                 let since = (profile.counters[leaf.signature] ?? []).filter { $0 >= startedAt }
-                let limit = retention[leaf.signature] ?? AudienceEvaluator.maximumCountedEvents
+                let limit = context.retention[leaf.signature] ?? AudienceEvaluator.maximumCountedEvents
                 profile.counters[leaf.signature] = Array((counted.map(\.receivedAt) + since).sorted().suffix(limit))
             }
-            let outcome = AudienceEvaluator.evaluate(profile, change: .build(Set(builds.map(\.audience.id))), audiences: audiences, now: now)
+            let outcome = AudienceEvaluator.evaluate(profile, change: .build(Set(builds.map(\.audience.id))), context: context, now: now)
             let emitting = Set(builds.filter(\.audience.emitOnBuild).map(\.audience.id))
             changes.save(
                 outcome, cause: "build-\(oldest.startedAt.milliseconds)", at: now, identifiers: transaction.identifiers, emitting: { emitting.contains($0.id) })
