@@ -81,7 +81,8 @@ public enum AudienceEvaluator {
                     || !audience.profileFields.isDisjoint(with: changedFields ?? [])
             }
             guard affected else { continue }
-            if document == nil { document = evaluationDocument(profile) }
+            // Count-only conditions never read the document: it is made for the first that does.
+            if document == nil, !audience.profileFields.isEmpty { document = evaluationDocument(profile) }
             let isIn = audience.condition.matches(profile: document ?? .null) { leaf in
                 EventWindow.count(profile.counters[leaf.signature] ?? [], window: leaf.window, now: now)
             }
