@@ -101,8 +101,12 @@ struct AudiencesCommand: AsyncParsableCommand {
 
         log("defining nine more audiences (ten in all: traits and event counts)")
         var ids = [bigSpenders]
+        let nineStart = MonotonicClock.nanoseconds()
         for (key, condition) in Self.moreAudiences { ids.append(try await createAudience(api, key: key, condition)) }
         try await waitUntilReady(ids, api: api)
+        let nineSeconds = MonotonicClock.seconds(since: nineStart)
+        log(String(format: "  built together in %.1f s: %.0f profiles/s; server peak resident memory %.0f MiB", nineSeconds, Double(profiles) / nineSeconds,
+            Double(server.peakResidentBytes() ?? 0) / 1_048_576))
         let with = try await ingest(batches, server: server, label: "with ten audiences")
         // Without them again, on the database as large as it now is: the comparison is with the
         // mean of the runs before and after, so the tables' growth counts on both sides.

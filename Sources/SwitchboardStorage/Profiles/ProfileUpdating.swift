@@ -27,7 +27,7 @@ extension QueueBackend {
             refs.insert(ProfileRef(workspaceId: item.event.workspaceId, key: plan.target))
             if let absorbs = plan.absorbs { refs.insert(ProfileRef(workspaceId: item.event.workspaceId, key: absorbs)) }
         }
-        try await transaction.lockProfiles(Set(refs))
+        try await transaction.lockProfiles(refs)
         var profiles = try await transaction.profiles(refs)
         let audiences = try await transaction.liveAudiences(workspaceIds: Set(routed.map(\.event.workspaceId))).mapValues(AudienceEvaluator.Context.init)
         let triggers = try await dateTriggers(workspaceIds: Set(routed.map(\.event.workspaceId)), in: transaction)
