@@ -86,7 +86,7 @@ import Testing
                 #expect(retried.json["status"] == "pending", "\(retried.json)")
             } catch let error as HTTPClientError where error == .remoteConnectionClosed {
                 // Retried and sent at once, and that send killed the node before its answer was out.
-                try await eventually { receiver.kills.load(ordering: .relaxed) == 4 ? true : nil }
+                _ = try await eventually { receiver.kills.load(ordering: .relaxed) == 4 ? true : nil }
             }
         }
     }
