@@ -7,6 +7,9 @@ public struct Mapping: Sendable, Equatable {
     public var body: JSONTemplate?
     /// The mapping as the user wrote it, to show back.
     public var json: JSONValue
+    /// Whether any template may read the `profile` root: only then is the profile loaded to send
+    /// (worked out once here, not on every lease).
+    public let mentionsProfile: Bool
 
     public init(json: JSONValue, path: String = "mapping") throws(ValidationError) {
         let fields = try JSONObjectReader(json, path: path)
@@ -36,6 +39,7 @@ public struct Mapping: Sendable, Equatable {
             value.isNull ? nil : try JSONTemplate(value, path: fields.fieldPath("body"))
         }
         self.json = json
+        mentionsProfile = JSONCoding.string(json).contains("profile")
     }
 
     /// Refuses what could never be sent: a URL whose fixed text is not http(s) with a host (the
@@ -158,9 +162,4 @@ extension Template {
         guard case .text(let text)? = parts.first else { return nil }
         return text
     }
-}
-
-extension Mapping {
-    /// Whether any template may read the `profile` root: only then is the profile loaded to send.
-    public var mentionsProfile: Bool { JSONCoding.string(json).contains("profile") }
 }

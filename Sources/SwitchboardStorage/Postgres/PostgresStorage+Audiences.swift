@@ -17,7 +17,7 @@ extension PostgresStorage {
     }
 
     public func listProfiles(workspaceId: String, audienceId: String?, search: String?, page: PageRequest) async throws -> Page<ProfileView> {
-        let pattern = search.map { SQLiteStorage.likePrefix($0) }
+        let pattern = search.map(LikePattern.prefix)
         let profiles = try await rows(
             """
             SELECT p.* FROM profiles p

@@ -20,7 +20,7 @@ extension SQLiteStorage {
 
     public func listProfiles(workspaceId: String, audienceId: String?, search: String?, page: PageRequest) async throws -> Page<ProfileView> {
         try await pool.read { db in
-            let pattern = search.map { Self.likePrefix($0) }
+            let pattern = search.map(LikePattern.prefix)
             let profiles = try Row.fetchAll(
                 db,
                 sql: """
@@ -36,11 +36,6 @@ extension SQLiteStorage {
             let fetched = Page(fetched: profiles, limit: page.limit, id: \.key.stored)
             return Page(items: try Self.views(fetched.items, db), nextCursor: fetched.nextCursor)
         }
-    }
-
-    /// `text%`, with LIKE's own characters taken literally.
-    static func likePrefix(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
     }
 
     private static func views(_ profiles: [Profile], _ db: Database) throws -> [ProfileView] {
