@@ -53,10 +53,11 @@ import Testing
         #expect(event.message["event"] == "braze-purchase")
     }
 
-    @Test func keepsThePageNameInProperties() throws {
+    @Test func aPageKeepsItsOwnNameAndRoutesAsPage() throws {
         let event = try normalizer().event(from: ["userId": "u1", "name": "Pricing", "properties": ["url": "https://x"]], type: .page)
         #expect(event.name == "page")
-        #expect(event.message["properties"] == ["url": "https://x", "name": "Pricing"])
+        #expect(event.message["properties"] == ["url": "https://x"])
+        #expect(event.document["name"] == "Pricing")
     }
 
     static let wrongBodies: [(JSONValue, EventType, String)] = [

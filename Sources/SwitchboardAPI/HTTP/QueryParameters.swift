@@ -4,14 +4,29 @@ import SwitchboardCore
 
 /// Typed reads of query parameters, failing with a 422 that names the parameter.
 struct QueryReader {
-    let parameters: Parameters
+    let parameters: [String: String]
 
     init(_ request: Request) {
-        parameters = request.uri.queryParameters
+        parameters = Self.decode(request.uri.query ?? "")
+    }
+
+    /// Form encoding, as browsers, `URLSearchParams` and Python's requests write it: `+` is a
+    /// space, then percent escapes; the first of a repeated name wins.
+    static func decode(_ query: String) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decoded = parts.map { part in
+                let spaced = part.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            if parameters[decoded[0]] == nil { parameters[decoded[0]] = decoded.count > 1 ? decoded[1] : "" }
+        }
+        return parameters
     }
 
     func string(_ name: String) -> String? {
-        parameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        parameters[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func date(_ name: String) throws -> Date? {

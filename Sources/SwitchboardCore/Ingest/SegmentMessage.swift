@@ -142,10 +142,7 @@ public struct SegmentMessageNormalizer: Sendable {
             if type == .group, try fields.nonEmpty("groupId") == nil { throw fields.fail("groupId", "groupId is required for group calls") }
             if message["traits"] == nil || message["traits"] == .null { message["traits"] = [:] }
         case .page, .screen:
-            var properties = message["properties"]?.objectValue ?? [:]
-            // The top-level `name` of a page becomes the routing name's field, so keep it in properties.
-            if properties["name"] == nil, let pageName = try fields.optionalString("name") { properties["name"] = .string(pageName) }
-            message["properties"] = .object(properties)
+            if message["properties"] == nil || message["properties"] == .null { message["properties"] = [:] }
         case .alias:
             guard hasUserId else { throw fields.fail("userId", "userId is required for alias calls") }
             guard try fields.nonEmpty("previousId") != nil else { throw fields.fail("previousId", "previousId is required for alias calls") }

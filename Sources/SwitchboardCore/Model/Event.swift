@@ -41,12 +41,12 @@ public struct Event: Sendable, Equatable {
         self.message = message
     }
 
-    /// The event as the API shows it: the message plus `id`, `sourceId` and `name`.
+    /// The event as the API shows it: the message exactly as sent (a page's `name` stays the
+    /// page's name; the routing name is derived, not shown) plus `id` and `sourceId`.
     public var document: JSONValue {
         var fields = message
         fields["id"] = .string(id)
         fields["sourceId"] = .string(sourceId)
-        fields["name"] = .string(name)
         fields["receivedAt"] = .string(Timestamp.format(receivedAt))
         return .object(fields)
     }
