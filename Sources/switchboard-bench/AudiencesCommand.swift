@@ -26,6 +26,9 @@ struct AudiencesCommand: AsyncParsableCommand {
     @Option(help: "The switchboard binary (default: next to this one).")
     var server: String?
 
+    @Flag(help: "Events follow the 80/20 rule (80% come from 20% of profiles), as real traffic does. Default: uniform, where nearly every event is its profile's first (the worst case for audiences: most events change a membership).")
+    var skewed = false
+
     @Flag(help: "Skip the diff sync phase.")
     var noSync = false
 
@@ -137,7 +140,7 @@ struct AudiencesCommand: AsyncParsableCommand {
     ) async throws -> LoadResult {
         log("ingest \(label): \(events) track events of random profiles")
         let cpuBefore = server.cpuSeconds() ?? 0
-        let result = await batches(events) { [profiles] index in Self.order(index, profiles: profiles) }
+        let result = await batches(events) { [profiles, skewed] index in Self.order(index, user: Self.user(of: profiles, skewed: skewed)) }
         let cpu = (server.cpuSeconds() ?? 0) - cpuBefore
         guard result.failed == 0 else { throw BenchError("ingest \(label): \(result.failed) batches failed") }
         let perSecond = Double(events) / result.seconds
@@ -178,9 +181,15 @@ struct AudiencesCommand: AsyncParsableCommand {
         return #"{"type":"identify","userId":"p-\#(index)","traits":{"spend":\#(index % 1000),"tier":"\#(tiers[index % 3])","member":\#(member),"city":"c\#(index % 50)"}}"#
     }
 
-    /// An order of a random profile, or (one in five) a product view.
-    static func order(_ index: Int, profiles: Int) -> String {
-        let user = Int.random(in: 0..<max(profiles, 1))
+    /// A random profile: uniform, or Pareto's 80/20 (u^7.21 < 0.2 exactly when u < 0.8).
+    static func user(of profiles: Int, skewed: Bool) -> Int {
+        let count = max(profiles, 1)
+        guard skewed else { return Int.random(in: 0..<count) }
+        return min(count - 1, Int(Double(count) * pow(Double.random(in: 0..<1), 7.21)))
+    }
+
+    /// An order of the given profile, or (one in five) a product view.
+    static func order(_ index: Int, user: Int) -> String {
         let name = index % 5 == 0 ? "Product Viewed" : "Order Completed"
         return #"{"type":"track","userId":"p-\#(user)","event":"\#(name)","properties":{"total":\#(index % 200),"currency":"EUR"}}"#
     }

@@ -5,7 +5,8 @@ import SwitchboardCore
 /// profile as it stands, which the event's profile-reading subscriptions are matched against.
 struct ProfileEvent: Sendable {
     var event: Event
-    var profile: JSONValue
+    /// Nil for events of no profile (`Destination Disabled`).
+    var profile: Profile?
 }
 
 // Profiles and audiences, written once for every backend: the transaction fetches and writes
@@ -225,7 +226,7 @@ struct ProfileChanges {
                 guard emitting(audience) else { continue }
                 let make = isMember ? AudienceEvents.entered : AudienceEvents.exited
                 let event = make(audience, profile.key.userId, profile.anonymousIds.first, at, cause, identifiers.make(.event))
-                emitted.append(ProfileEvent(event: event, profile: profile.document))
+                emitted.append(ProfileEvent(event: event, profile: profile))
             }
         }
     }

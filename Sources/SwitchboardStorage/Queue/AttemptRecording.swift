@@ -21,7 +21,7 @@ extension QueueBackend {
                 case .disable(let reason):
                     if let disabled = try await transaction.disableDestination(id: destinationId, reason: reason, now: now) {
                         let event = SystemEvents.destinationDisabled(disabled, reason: reason, at: now, id: identifiers.make(.event))
-                        emitted.append(ProfileEvent(event: event, profile: .null))
+                        emitted.append(ProfileEvent(event: event, profile: nil))
                     }
                 }
             }

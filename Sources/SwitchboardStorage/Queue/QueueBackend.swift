@@ -46,7 +46,7 @@ extension QueueBackend {
     static func emit(_ events: [ProfileEvent], in transaction: Transaction) async throws -> Bool {
         let candidates = try await transaction.candidateSubscriptions(RoutePlanner.keys(events.map(\.event)))
         var routed = events.map { RoutePlanner.plan($0.event, candidates: candidates[RoutePlanner.Key($0.event)] ?? []) }
-        for (index, emitted) in events.enumerated() { routed[index].matchProfileCandidates(profile: emitted.profile) }
+        for (index, emitted) in events.enumerated() { routed[index].matchProfileCandidates(profile: emitted.profile?.document) }
         let inserted = try await transaction.insertNewEvents(routed.map(\.event))
         let new = routed.filter { inserted.contains($0.event.id) }
         try await transaction.insertDeliveries(new)

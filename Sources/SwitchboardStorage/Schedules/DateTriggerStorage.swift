@@ -68,7 +68,7 @@ extension QueueBackend {
                     let event = DateTriggerSchedule.event(
                         trigger: trigger, userId: key.userId, anonymousId: profile.anonymousIds.first, dateText: row.string("date_text"),
                         id: transaction.identifiers.make(.event), now: now)
-                    emitted.append(ProfileEvent(event: event, profile: profile.document))
+                    emitted.append(ProfileEvent(event: event, profile: profile))
                 }
                 try await transaction.execute(
                     "UPDATE date_trigger_schedule SET fired_at = ? WHERE trigger_id = ? AND profile_key = ?",
