@@ -129,9 +129,9 @@ import Testing
     static let verifications: [(JSONValue, String)] = [
         (["type": "token", "header": "X-Token", "secret": "tok_SECRET_value_1"], "tok_SECRET_value_1"),
         (["type": "basic", "username": "ol", "password": "pw_SECRET_value_2"], "pw_SECRET_value_2"),
-        (["type": "hmac-sha256", "header": "X-Sig", "encoding": "hex", "secret": "hm_SECRET_value_3"], "hm_SECRET_value_3"),
-        (["type": "standard-webhooks", "secret": "whsec_SECRET_value_4"], "whsec_SECRET_value_4"),
-        (["type": "token", "header": "X-Token", "token": "raw_SECRET_value_5"], "raw_SECRET_value_5"),
+        (["type": "hmac", "header": "X-Sig", "encoding": "hex", "secret": "hm_SECRET_value_3"], "hm_SECRET_value_3"),
+        (["type": "standard-webhooks", "secret": "whsec_U0VDUkVUX3ZhbHVlXzRfX19fX19f"], "U0VDUkVUX3ZhbHVlXzRfX19fX19f"),
+        (["type": "hmac", "header": "X-Sig", "prefix": "sha256=", "secret": "ts_SECRET_value_5", "timestampHeader": "X-Ts"], "ts_SECRET_value_5"),
     ]
 
     /// No response to any key shows a source's verification secret: create, get, list, patch.

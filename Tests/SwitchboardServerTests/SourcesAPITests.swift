@@ -13,7 +13,7 @@ import Testing
             #expect(segment["writeKey"]?.stringValue?.count == 32)
             #expect(segment["ingestUrl"] == "https://switchboard.example.com/v1/batch")
             let hook = try await client.create(
-                "/v1/sources", ["name": "Open Loyalty", "type": "openloyalty", "verification": ["type": "token", "header": "X-Token", "token": "t"]])
+                "/v1/sources", ["name": "Open Loyalty", "type": "openloyalty", "verification": ["type": "token", "header": "X-Token", "secret": "t"]])
             let hookId = try #require(hook["id"]?.stringValue)
             #expect(hook["writeKey"] == .null)
             #expect(hook["ingestUrl"] == .string("https://switchboard.example.com/ingest/\(hookId)"))

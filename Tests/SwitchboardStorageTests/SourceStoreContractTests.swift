@@ -17,11 +17,14 @@ import Testing
             #expect(try await storage.source(id: source.id, workspaceId: mine.id) == source)
             #expect(try await storage.source(id: source.id, workspaceId: theirs.id) == nil)
             #expect(try await storage.source(writeKey: "wk-1") == source)
+            #expect(try await storage.source(id: source.id) == source)
+            #expect(try await storage.source(id: "src_missing") == nil)
             #expect(try await storage.listSources(workspaceId: theirs.id, page: PageRequest()).items.isEmpty)
 
             source.name = "renamed"
             source.verification = nil
             source.eventNamePrefix = nil
+            source.settings = InboundSettings(transform: ["event": "{{ body.type }}"], itemsPath: "items", eventName: "E", userIdField: "user.id")
             #expect(try await storage.updateSource(source))
             #expect(try await storage.source(id: source.id, workspaceId: mine.id) == source)
             var foreign = source
@@ -74,6 +77,38 @@ import Testing
             await expectConflict { _ = try await self.source(storage, in: theirs, writeKey: "wk-shared") }
             #expect(try await storage.source(writeKey: "wk-shared") == source)
             #expect(try await storage.listSources(workspaceId: theirs.id, page: PageRequest()).items.isEmpty)
+        }
+    }
+}
+
+/// `InboundReplayStore`: a verified request's id is claimed once until it expires, on every node.
+@Suite struct InboundReplayStoreContractTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: StorageBackend.allCases)
+    func anIdIsClaimedOnceUntilItExpiresAcrossNodes(backend: StorageBackend) async throws {
+        try await backend.withTwoNodes { first, second in
+            let expiry = now.addingTimeInterval(301)
+            let claims = [
+                try await first.claimInboundReplay(sourceId: "src_1", id: "webhook-id:msg_1", expiresAt: expiry, now: now),
+                try await second.claimInboundReplay(sourceId: "src_1", id: "webhook-id:msg_1", expiresAt: expiry, now: now.addingTimeInterval(10)),
+                // Ids are per source.
+                try await second.claimInboundReplay(sourceId: "src_2", id: "webhook-id:msg_1", expiresAt: expiry, now: now),
+                // Once expired the row goes, and the id may be claimed again (until the new expiry).
+                try await second.claimInboundReplay(sourceId: "src_1", id: "webhook-id:msg_1", expiresAt: expiry.addingTimeInterval(400), now: expiry),
+                try await first.claimInboundReplay(sourceId: "src_1", id: "webhook-id:msg_1", expiresAt: expiry, now: expiry.addingTimeInterval(1)),
+            ]
+            #expect(claims == [true, false, true, true, false])
+        }
+    }
+
+    @Test(arguments: StorageBackend.allCases)
+    func aReleasedIdMayBeClaimedAgain(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let expiry = now.addingTimeInterval(301)
+            #expect(try await storage.claimInboundReplay(sourceId: "src_1", id: "hmac:ab", expiresAt: expiry, now: now))
+            try await storage.releaseInboundReplay(sourceId: "src_1", id: "hmac:ab")
+            #expect(try await storage.claimInboundReplay(sourceId: "src_1", id: "hmac:ab", expiresAt: expiry, now: now))
         }
     }
 }

@@ -13,6 +13,10 @@ extension SourcesController {
                 "type": Schema.oneOf(SourceType.allCases.map(\.rawValue)),
                 "verification": Schema.nullableObject,
                 "eventNamePrefix": Schema.nullableString,
+                "transform": Schema.nullableObject,
+                "itemsPath": Schema.nullableString,
+                "eventName": Schema.nullableString,
+                "userIdField": Schema.nullableString,
             ],
             required: required)
     }
@@ -26,6 +30,10 @@ extension SourcesController {
             // Secrets are write-only: no response shows them, whatever the key's role.
             "verification": source.shownVerification ?? .null,
             "eventNamePrefix": source.eventNamePrefix.map(JSONValue.string) ?? .null,
+            "transform": source.settings.transform ?? .null,
+            "itemsPath": source.settings.itemsPath.map(JSONValue.string) ?? .null,
+            "eventName": source.settings.eventName.map(JSONValue.string) ?? .null,
+            "userIdField": source.settings.userIdField.map(JSONValue.string) ?? .null,
             "writeKey": source.writeKey.map(JSONValue.string) ?? .null,
             "ingestUrl": .string(ingestURL),
             "createdAt": .string(Timestamp.format(source.createdAt)),

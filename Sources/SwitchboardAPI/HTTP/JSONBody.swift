@@ -11,6 +11,11 @@ struct JSONBodyReader: Sendable {
 
     /// - Parameter allowTextPlain: ingest accepts `text/plain` too, as analytics.js sends with `sendBeacon`.
     func read(_ request: Request, allowTextPlain: Bool = false) async throws -> JSONValue {
+        try JSONCoding.parse(try await readBytes(request, allowTextPlain: allowTextPlain).readableBytesView)
+    }
+
+    /// The body as received (after gzip), within the limits, not yet parsed: what signatures cover.
+    func readBytes(_ request: Request, allowTextPlain: Bool = false) async throws -> ByteBuffer {
         try checkContentType(request, allowTextPlain: allowTextPlain)
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBytes {
             throw APIError.payloadTooLarge(limit: maximumBytes)
@@ -24,8 +29,7 @@ struct JSONBodyReader: Sendable {
             // A chunked body has no Content-Length: it is cut off as it streams past the limit.
             throw APIError.payloadTooLarge(limit: maximumBytes)
         }
-        buffer = try decode(buffer, encoding: request.headers[.contentEncoding])
-        return try JSONCoding.parse(buffer.readableBytesView)
+        return try decode(buffer, encoding: request.headers[.contentEncoding])
     }
 
     private func checkContentType(_ request: Request, allowTextPlain: Bool) throws {

@@ -11,6 +11,7 @@ public enum APIRouter {
         let operations = OperationsController(dependencies: dependencies)
         operations.register(on: routes)
         SegmentIngestController(dependencies: dependencies).register(on: routes)
+        InboundIngestController(dependencies: dependencies).register(on: routes)
         TenancyController(dependencies: dependencies).register(on: routes)
         SourcesController(dependencies: dependencies).register(on: routes)
         EventsController(dependencies: dependencies).register(on: routes)

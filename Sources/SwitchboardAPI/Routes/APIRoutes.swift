@@ -10,6 +10,9 @@ enum RouteAccess: Sendable, Equatable {
     /// A source's write key: HTTP Basic user name, or `writeKey` in the body, which only the
     /// ingest handler reads (the key decides the source the events belong to).
     case writeKey
+    /// The source named in the path, proven by the source's own verification settings (token,
+    /// Basic, HMAC, Standard Webhooks), which only the ingest handler checks.
+    case sourceVerification
     /// An API key of any role.
     case viewer
     /// An API key that may change workspace resources.
@@ -20,7 +23,7 @@ enum RouteAccess: Sendable, Equatable {
     /// What an API key's role must allow; nil when no API key is asked for.
     var requiredAccess: Access? {
         switch self {
-        case .anyone, .writeKey: nil
+        case .anyone, .writeKey, .sourceVerification: nil
         case .viewer: .read
         case .editor: .write
         case .admin: .administer

@@ -17,6 +17,7 @@ public struct Dependencies: Sendable {
     var audiences: any AudienceStore
     var syncs: any SyncStore
     var dateTriggers: any DateTriggerStore
+    var inboundReplays: any InboundReplayStore
     /// Recurring syncs a workspace may have.
     var maxRecurringSyncs: Int
     /// Succeeds when the database answers (readiness).
@@ -38,6 +39,7 @@ public struct Dependencies: Sendable {
     ) {
         (tenancy, sources, eventTypes, destinationStore, subscriptionStore) = (storage, storage, storage, storage, storage)
         (events, deliveryLog, profiles, audiences, syncs, dateTriggers) = (storage, storage, storage, storage, storage, storage)
+        inboundReplays = storage
         self.maxRecurringSyncs = maxRecurringSyncs
         ping = { try await storage.ping() }
         self.ingest = ingest

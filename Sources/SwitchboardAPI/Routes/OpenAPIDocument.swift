@@ -61,6 +61,9 @@ enum OpenAPIDocument {
             operation["x-required-role"] = .string("\(route.access)")
         case .writeKey: operation["security"] = [["writeKey": []]]
         case .anyone: operation["security"] = []
+        case .sourceVerification:
+            operation["security"] = []
+            operation["x-verification"] = "the source's own verification settings"
         }
         if let schema = route.requestBody {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": schema]]]

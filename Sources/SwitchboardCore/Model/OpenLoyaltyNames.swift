@@ -21,6 +21,14 @@ public enum OpenLoyaltyNames {
         return words[0] + "." + words.dropFirst().joined(separator: "_")
     }
 
+    /// `points.will_expire` -> `PointsWillExpire`: a legacy webhook type back to the current name
+    /// (the table first, so names that do not follow the pattern map back too); current names pass.
+    public static func currentName(_ type: String) -> String {
+        guard type.contains(".") else { return type }
+        if let known = legacy.first(where: { $0.value == type })?.key { return known }
+        return type.split(whereSeparator: { $0 == "." || $0 == "_" }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
     /// The event catalogue every workspace starts with.
     public static let presetEventTypes = [
         "TransactionRegistered", "PointsWillExpire", "LevelWillExpire", "AvailablePointsAmountChanged", "TransactionAssignedToCustomer",

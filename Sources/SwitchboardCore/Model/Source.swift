@@ -16,6 +16,8 @@ public struct Source: Sendable, Equatable {
     /// How the source proves what it sends (token header, basic, HMAC, Standard Webhooks).
     public var verification: JSONValue?
     public var eventNamePrefix: String?
+    /// How inbound bodies become events (`transform`, `itemsPath`, `eventName`, `userIdField`).
+    public var settings: InboundSettings
     /// Segment sources only: the key Segment SDKs send as the Basic auth user name.
     public var writeKey: String?
     public var createdAt: Date
@@ -23,7 +25,7 @@ public struct Source: Sendable, Equatable {
 
     public init(
         id: String, workspaceId: String, name: String, type: SourceType, verification: JSONValue?,
-        eventNamePrefix: String?, writeKey: String?, createdAt: Date, updatedAt: Date
+        eventNamePrefix: String?, settings: InboundSettings = InboundSettings(), writeKey: String?, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.workspaceId = workspaceId
@@ -31,6 +33,7 @@ public struct Source: Sendable, Equatable {
         self.type = type
         self.verification = verification
         self.eventNamePrefix = eventNamePrefix
+        self.settings = settings
         self.writeKey = writeKey
         self.createdAt = createdAt
         self.updatedAt = updatedAt
@@ -41,7 +44,7 @@ public struct Source: Sendable, Equatable {
 public enum VerificationType: String, Sendable, CaseIterable {
     case token
     case basic
-    case hmacSHA256 = "hmac-sha256"
+    case hmac
     case standardWebhooks = "standard-webhooks"
 }
 

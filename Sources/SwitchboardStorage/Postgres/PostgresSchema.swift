@@ -297,5 +297,20 @@ enum PostgresSchema {
             CREATE INDEX date_trigger_schedule_due ON date_trigger_schedule(due_at) WHERE fired_at IS NULL;
             """
         ),
+        (
+            "8-inbound-sources",
+            """
+            -- How a webhook, openloyalty or braze-currents source makes events (transform, itemsPath, ...), as JSON.
+            ALTER TABLE sources ADD COLUMN settings TEXT;
+            -- Verified request ids (webhook-id, timestamped signatures) until they could no longer pass: replays are refused.
+            CREATE TABLE inbound_replays (
+                source_id TEXT NOT NULL,
+                replay_id TEXT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                PRIMARY KEY (source_id, replay_id)
+            );
+            CREATE INDEX inbound_replays_expiry ON inbound_replays(expires_at);
+            """
+        ),
     ]
 }

@@ -23,8 +23,15 @@ extension Source {
         self.init(
             id: row.string("id"), workspaceId: row.string("workspace_id"), name: row.string("name"),
             type: SourceType(rawValue: row.string("type")) ?? .webhook, verification: row.json("verification"),
-            eventNamePrefix: row.text("event_name_prefix"), writeKey: row.text("write_key"),
+            eventNamePrefix: row.text("event_name_prefix"), settings: InboundSettings(json: row.json("settings")), writeKey: row.text("write_key"),
             createdAt: row.requiredDate("created_at"), updatedAt: row.requiredDate("updated_at"))
+    }
+}
+
+extension Source {
+    /// The `settings` column: null when the source has none.
+    var storedSettings: String? {
+        settings.isEmpty ? nil : JSONCoding.string(settings.json)
     }
 }
 

@@ -312,6 +312,21 @@ enum SQLiteSchema {
                     CREATE INDEX date_trigger_schedule_due ON date_trigger_schedule(due_at) WHERE fired_at IS NULL;
                     """)
         }
+        migrator.registerMigration("8-inbound-sources") { db in
+            try db.execute(
+                sql: """
+                    -- How a webhook, openloyalty or braze-currents source makes events (transform, itemsPath, ...), as JSON.
+                    ALTER TABLE sources ADD COLUMN settings TEXT;
+                    -- Verified request ids (webhook-id, timestamped signatures) until they could no longer pass: replays are refused.
+                    CREATE TABLE inbound_replays (
+                        source_id TEXT NOT NULL,
+                        replay_id TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        PRIMARY KEY (source_id, replay_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX inbound_replays_expiry ON inbound_replays(expires_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -7,12 +7,12 @@ extension SQLiteStorage {
         try await write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO sources (id, workspace_id, name, type, verification, event_name_prefix, write_key, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO sources (id, workspace_id, name, type, verification, event_name_prefix, settings, write_key, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     source.id, source.workspaceId, source.name, source.type.rawValue,
-                    source.verification.map(JSONCoding.string), source.eventNamePrefix, source.writeKey,
+                    source.verification.map(JSONCoding.string), source.eventNamePrefix, source.storedSettings, source.writeKey,
                     source.createdAt.milliseconds, source.updatedAt.milliseconds,
                 ]
             )
@@ -32,6 +32,12 @@ extension SQLiteStorage {
         }
     }
 
+    public func source(id: String) async throws -> Source? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [id]).map(Source.init(row:))
+        }
+    }
+
     public func listSources(workspaceId: String, page: PageRequest) async throws -> Page<Source> {
         try await pool.read { db in
             let rows = try Row.mapAll(
@@ -46,11 +52,11 @@ extension SQLiteStorage {
         try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE sources SET name = ?, verification = ?, event_name_prefix = ?, updated_at = ?
+                    UPDATE sources SET name = ?, verification = ?, event_name_prefix = ?, settings = ?, updated_at = ?
                     WHERE id = ? AND workspace_id = ?
                     """,
                 arguments: [
-                    source.name, source.verification.map(JSONCoding.string), source.eventNamePrefix,
+                    source.name, source.verification.map(JSONCoding.string), source.eventNamePrefix, source.storedSettings,
                     source.updatedAt.milliseconds, source.id, source.workspaceId,
                 ]
             )
@@ -62,6 +68,22 @@ extension SQLiteStorage {
         try await write { db in
             try db.execute(sql: "DELETE FROM sources WHERE id = ? AND workspace_id = ?", arguments: [id, workspaceId])
             return db.changesCount > 0
+        }
+    }
+
+    public func claimInboundReplay(sourceId: String, id: String, expiresAt: Date, now: Date) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM inbound_replays WHERE expires_at <= ?", arguments: [now.milliseconds])
+            try db.execute(
+                sql: "INSERT INTO inbound_replays (source_id, replay_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [sourceId, id, expiresAt.milliseconds])
+            return db.changesCount > 0
+        }
+    }
+
+    public func releaseInboundReplay(sourceId: String, id: String) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM inbound_replays WHERE source_id = ? AND replay_id = ?", arguments: [sourceId, id])
         }
     }
 }
