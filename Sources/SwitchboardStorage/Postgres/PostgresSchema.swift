@@ -297,5 +297,6 @@ enum PostgresSchema {
             CREATE INDEX date_trigger_schedule_due ON date_trigger_schedule(due_at) WHERE fired_at IS NULL;
             """
         ),
+        ("8-connectors", ConnectorColumns.migration),
     ]
 }

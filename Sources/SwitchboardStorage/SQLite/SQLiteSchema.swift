@@ -312,6 +312,9 @@ enum SQLiteSchema {
                     CREATE INDEX date_trigger_schedule_due ON date_trigger_schedule(due_at) WHERE fired_at IS NULL;
                     """)
         }
+        migrator.registerMigration("8-connectors") { db in
+            try db.execute(sql: ConnectorColumns.migration)
+        }
         return migrator
     }
 }
