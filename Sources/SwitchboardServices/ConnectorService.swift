@@ -75,7 +75,8 @@ public struct ConnectorService: Sendable {
                     destinationId: installed.destinations[spec.destination].id, intervalSeconds: spec.intervalSeconds, mode: spec.mode,
                     batchSize: spec.batchSize, mapping: spec.mapping, createdAt: now, updatedAt: now, connector: connector.name)
                 try await syncs.createSync(sync, maximumRecurring: maxRecurringSyncs, now: now)
-                installed.syncs.append(try await syncs.sync(id: sync.id, workspaceId: workspaceId) ?? SyncView(sync: sync, lastRun: nil))
+                guard let view = try await syncs.sync(id: sync.id, workspaceId: workspaceId) else { throw CancellationError() }
+                installed.syncs.append(view)
             }
             return installed
         } catch {

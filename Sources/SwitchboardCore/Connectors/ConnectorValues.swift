@@ -40,9 +40,8 @@ public struct ConnectorValues: Sendable {
                 throw ValidationError(field: field, "\(parameter.name) must be a list of 1 to 500 strings")
             }
             for (index, item) in items.enumerated() {
-                guard !(try text(item, field: "\(field)[\(index)]", name: parameter.name)).isEmpty else {
-                    throw ValidationError(field: "\(field)[\(index)]", "\(parameter.name) may not hold an empty string")
-                }
+                let entry = try text(item, field: "\(field)[\(index)]", name: parameter.name)
+                if entry.isEmpty { throw ValidationError(field: "\(field)[\(index)]", "\(parameter.name) may not hold an empty string") }
             }
             return value
         case .boolean:
