@@ -235,7 +235,7 @@ import Testing
                 let writeKey = try await client.makeWriteKey()
                 let installed = try await Self.install(
                     client, "braze-users-track", ["restEndpoint": .string(url), "apiKey": "braze-key", "eventNames": ["Order Completed"]])
-                #expect(installed["destinations"]?[0]?["batching"] == ["maxSize": 75, "maxWaitMs": 1000, "combine": "merge"])
+                #expect(installed["destinations"]?.arrayValue?.first?["batching"] == ["maxSize": 75, "maxWaitMs": 1000, "combine": "merge"])
                 var batch: [JSONValue] = [["type": "identify", "userId": "u0", "traits": ["plan": "pro"], "messageId": "i0"]]
                 for index in 0..<3 {
                     batch.append([
@@ -283,7 +283,7 @@ import Testing
                 let batch: [JSONValue] = (0..<3).map { index in
                     [
                         "type": "track", "event": "Played", "userId": "u1", "messageId": .string("m\(index)"), "timestamp": "2026-01-01T00:00:00Z",
-                        "properties": ["song": ["title": "Song \(index)"]],
+                        "properties": ["song": ["title": .string("Song \(index)")]],
                     ]
                 }
                 try await Self.send(client, writeKey, "/v1/batch", ["batch": .array(batch + [["type": "identify", "userId": "u1"]])])
@@ -305,7 +305,7 @@ import Testing
             try await AudiencesTests.withAudienceSwitchboard { client in
                 let writeKey = try await client.makeWriteKey()
                 let installed = try await Self.install(client, "segment-webhook", ["url": .string(url + "/hook"), "sharedSecret": "shh-its-secret"])
-                let destination = try #require(installed["destinations"]?[0])
+                let destination = try #require(installed["destinations"]?.arrayValue?.first)
                 #expect(destination["signing"] == "segment-hmac-sha1")
                 #expect(!JSONCoding.string(installed).contains("shh-its-secret"))
                 try await Self.send(client, writeKey, "/v1/track", ["event": "Signed Up", "userId": "u9"])

@@ -6,6 +6,11 @@ public enum BodyMerger {
         public var body: JSONValue
         /// How many of the bodies, from the first, are in `body`.
         public var taken: Int
+
+        public init(body: JSONValue, taken: Int) {
+            self.body = body
+            self.taken = taken
+        }
     }
 
     /// Merges bodies from the first while they fit: the array items in all (attributes, events, ...)
