@@ -63,6 +63,11 @@ public struct DestinationService: Sendable {
         return (request, await sender.send(request, timeoutMs: destination.timeoutMs))
     }
 
+    /// Sends one request now through the guarded sender (the address check applies), as the test send does.
+    public func sendOnce(_ request: RenderedRequest, timeoutMs: Int) async -> SendResult {
+        await sender.send(request, timeoutMs: timeoutMs)
+    }
+
     /// Puts the destination's failed deliveries created in [since, until) back in the queue.
     public func recover(_ destination: Destination, since: Date, until: Date?) async throws -> Int {
         let count = try await deliveries.recoverDeliveries(

@@ -31,6 +31,7 @@ import Testing
             sync.document == [
                 "id": "syn_1", "audienceId": "aud_1", "destinationId": "dst_1", "intervalSeconds": .null, "mode": "diff", "batchSize": 1000,
                 "mapping": .null, "enabled": true, "createdAt": .string(Timestamp.format(now)), "updatedAt": .string(Timestamp.format(now)),
+                "connector": .null,
             ])
         let full = try SyncFields(create: [
             "audienceId": "aud_1", "destinationId": "dst_1", "intervalSeconds": 60, "mode": "full", "batchSize": 10_000, "enabled": false,

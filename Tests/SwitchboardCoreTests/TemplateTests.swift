@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func mappingErrorsNameTheFieldAndPosition() {
-        #expect(throws: ValidationError(field: "mapping.headers.X-Id", "unknown filter \"nope\"; filters are default, upcase, downcase, url_encode, json, date, append, prepend, size (at position 12)")) {
+        #expect(throws: ValidationError(field: "mapping.headers.X-Id", "unknown filter \"nope\"; filters are default, upcase, downcase, url_encode, json, date, append, prepend, size, flatten, prefix_keys, truncate, set, wrap, nest (at position 12)")) {
             try Mapping(json: ["headers": ["X-Id": "{{ userId | nope }}"]])
         }
         #expect(throws: ValidationError.self) { try Mapping(json: ["headers": ["Bad Header": "x"]]) }

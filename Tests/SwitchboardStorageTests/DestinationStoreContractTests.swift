@@ -39,6 +39,28 @@ import Testing
         }
     }
 
+    /// What a connector install marks (`connector`) and a merging batch (`combine`) survive storage, both ways.
+    @Test(arguments: StorageBackend.allCases)
+    func connectorAndMergeBatchingRoundTrip(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let (source, destination, subscription) = try await DeliverySetUp.make(storage, ids: ids, now: now) { destination in
+                destination.connector = "heap-track"
+                destination.batching = .init(maxSize: 1000, maxWaitMs: 1000, combine: .merge)
+            }
+            #expect(try await storage.destination(id: destination.id, workspaceId: source.workspaceId)?.connector == "heap-track")
+            #expect(try await storage.destination(id: destination.id, workspaceId: source.workspaceId)?.batching?.combine == .merge)
+            #expect(try await storage.subscription(id: subscription.id, workspaceId: source.workspaceId)?.connector == nil)
+            var marked = subscription
+            marked.connector = "heap-track"
+            #expect(try await storage.updateSubscription(marked))
+            #expect(try await storage.subscription(id: subscription.id, workspaceId: source.workspaceId)?.connector == "heap-track")
+            var renamed = destination
+            renamed.name = "renamed"
+            #expect(try await storage.updateDestination(renamed))
+            #expect(try await storage.destination(id: destination.id, workspaceId: source.workspaceId) == renamed)
+        }
+    }
+
     @Test(arguments: StorageBackend.allCases)
     func searchFindsNamesAndURLs(backend: StorageBackend) async throws {
         try await backend.withStorage { storage in

@@ -31,7 +31,9 @@ enum DestinationFields {
                 guard let size = try batching.int("maxSize", in: 1...1000) else {
                     throw ValidationError(field: "batching.maxSize", "batching.maxSize is required")
                 }
-                return Destination.Batching(maxSize: size, maxWaitMs: try batching.int("maxWaitMs", in: 0...300_000) ?? 1000)
+                return Destination.Batching(
+                    maxSize: size, maxWaitMs: try batching.int("maxWaitMs", in: 0...300_000) ?? 1000,
+                    combine: try batching.enumeration("combine", as: BatchCombine.self) ?? .array)
             }
         }
         if fields.contains("ordering") { destination.ordering = try fields.enumeration("ordering", as: Destination.Ordering.self) ?? .none }
@@ -93,13 +95,16 @@ enum DestinationFields {
             "retrySchedule": .array(destination.retrySchedule.map { .int(Int64($0)) }),
             "rateLimit": destination.rateLimitPerSecond.map { ["perSecond": .int(Int64($0))] } ?? .null,
             "maxConcurrency": destination.maxConcurrency.map { .int(Int64($0)) } ?? .null,
-            "batching": destination.batching.map { ["maxSize": .int(Int64($0.maxSize)), "maxWaitMs": .int(Int64($0.maxWaitMs))] } ?? .null,
+            "batching": destination.batching.map {
+                ["maxSize": .int(Int64($0.maxSize)), "maxWaitMs": .int(Int64($0.maxWaitMs)), "combine": .string($0.combine.rawValue)]
+            } ?? .null,
             "ordering": .string(destination.ordering.rawValue),
             "activeFrom": destination.activeFrom.map { .string(Timestamp.format($0)) } ?? .null,
             "enabled": .bool(destination.enabled),
             "disabledReason": destination.disabledReason.map(JSONValue.string) ?? .null,
             "createdAt": .string(Timestamp.format(destination.createdAt)),
             "updatedAt": .string(Timestamp.format(destination.updatedAt)),
+            "connector": destination.connector.map(JSONValue.string) ?? .null,
         ]
     }
 
@@ -114,7 +119,10 @@ enum DestinationFields {
         "retrySchedule": ["type": "array", "items": ["type": "integer", "minimum": 0]],
         "rateLimit": ["type": ["object", "null"], "properties": ["perSecond": ["type": "integer", "minimum": 1]]],
         "maxConcurrency": ["type": ["integer", "null"], "minimum": 1],
-        "batching": ["type": ["object", "null"], "properties": ["maxSize": ["type": "integer"], "maxWaitMs": ["type": "integer"]]],
+        "batching": [
+            "type": ["object", "null"],
+            "properties": ["maxSize": ["type": "integer"], "maxWaitMs": ["type": "integer"], "combine": Schema.oneOf(BatchCombine.allCases.map(\.rawValue))],
+        ],
         "ordering": Schema.oneOf(Destination.Ordering.allCases.map(\.rawValue)),
         "activeFrom": ["type": ["string", "null"], "format": "date-time"],
         "enabled": ["type": "boolean"],

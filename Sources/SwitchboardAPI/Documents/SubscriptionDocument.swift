@@ -18,6 +18,7 @@ extension SubscriptionsController {
             "enabled": .bool(subscription.enabled),
             "createdAt": .string(Timestamp.format(subscription.createdAt)),
             "updatedAt": .string(Timestamp.format(subscription.updatedAt)),
+            "connector": subscription.connector.map(JSONValue.string) ?? .null,
         ]
     }
 

@@ -21,6 +21,7 @@ public enum APIRouter {
         DeliveriesController(dependencies: dependencies).register(on: routes)
         AudiencesController(dependencies: dependencies).register(on: routes)
         SyncsController(dependencies: dependencies).register(on: routes)
+        ConnectorsController(dependencies: dependencies).register(on: routes)
         operations.registerDocument(on: routes)
         return router
     }

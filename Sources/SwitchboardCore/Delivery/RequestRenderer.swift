@@ -75,8 +75,20 @@ public enum RequestRenderer {
     public static func render(
         events: [Event], subscription: Subscription, destination: Destination, profile: JSONValue? = nil
     ) throws(ValidationError) -> RenderedRequest {
-        guard let first = events.first else { return RenderedRequest(method: destination.method.rawValue, url: destination.url, headers: [], body: Array("[]".utf8)) }
-        guard destination.batching != nil else { return try render(event: first, subscription: subscription, destination: destination, profile: profile) }
+        try renderBatch(events: events, subscription: subscription, destination: destination, profile: profile).request
+    }
+
+    /// One request for a batch, and how many of the events (from the first) it carries: all of
+    /// them, unless the destination merges bodies (`BodyMerger`) and the rest must wait for the next request.
+    public static func renderBatch(
+        events: [Event], subscription: Subscription, destination: Destination, profile: JSONValue? = nil
+    ) throws(ValidationError) -> (request: RenderedRequest, taken: Int) {
+        guard let first = events.first else {
+            return (RenderedRequest(method: destination.method.rawValue, url: destination.url, headers: [], body: Array("[]".utf8)), 0)
+        }
+        guard let batching = destination.batching else {
+            return (try render(event: first, subscription: subscription, destination: destination, profile: profile), 1)
+        }
         var budget = RenderBudget(maximumRequestBytes)
         do {
             var request = try head(
@@ -87,8 +99,15 @@ public enum RequestRenderer {
                 let scope = templateScope(event: event, destination: destination, profile: profile)
                 bodies.append(try body(event: event, scope: scope, subscription: subscription, budget: &budget))
             }
-            request.body = JSONCoding.bytes(.array(bodies))
-            return try checked(request)
+            switch batching.combine {
+            case .array:
+                request.body = JSONCoding.bytes(.array(bodies))
+                return (try checked(request), events.count)
+            case .merge:
+                let merged = BodyMerger.merge(bodies, maximumItems: batching.maxSize)
+                request.body = JSONCoding.bytes(merged.body)
+                return (try checked(request), merged.taken)
+            }
         } catch {
             throw ValidationError(field: nil, tooLargeMessage)
         }
@@ -150,9 +169,15 @@ public enum RequestRenderer {
     public static func signedRequest(
         events: [Event], subscription: Subscription, destination: Destination, deliveryId: String, at now: Date, profile: JSONValue? = nil
     ) throws(ValidationError) -> RenderedRequest {
-        sign(
-            try render(events: events, subscription: subscription, destination: destination, profile: profile), destination: destination,
-            deliveryId: deliveryId, at: now)
+        try signedBatch(events: events, subscription: subscription, destination: destination, deliveryId: deliveryId, at: now, profile: profile).request
+    }
+
+    /// As `signedRequest(events:...)`, with how many of the events the request carries (see `renderBatch`).
+    public static func signedBatch(
+        events: [Event], subscription: Subscription, destination: Destination, deliveryId: String, at now: Date, profile: JSONValue? = nil
+    ) throws(ValidationError) -> (request: RenderedRequest, taken: Int) {
+        let batch = try renderBatch(events: events, subscription: subscription, destination: destination, profile: profile)
+        return (sign(batch.request, destination: destination, deliveryId: deliveryId, at: now), batch.taken)
     }
 
     /// One event's request (tests and previews), rendered and signed; without `revealSignature`,

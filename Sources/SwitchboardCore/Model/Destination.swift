@@ -24,13 +24,18 @@ public struct Destination: Sendable, Equatable {
     public var disabledReason: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The connector that installed it (`POST /v1/connectors/{name}/install`), nil for others.
+    public var connector: String?
 
     public struct Batching: Sendable, Equatable {
         public var maxSize: Int
         public var maxWaitMs: Int
-        public init(maxSize: Int, maxWaitMs: Int) {
+        /// How the batched bodies become one request body.
+        public var combine: BatchCombine
+        public init(maxSize: Int, maxWaitMs: Int, combine: BatchCombine = .array) {
             self.maxSize = maxSize
             self.maxWaitMs = maxWaitMs
+            self.combine = combine
         }
     }
 
@@ -44,8 +49,9 @@ public struct Destination: Sendable, Equatable {
         signing: SigningScheme = .standardWebhooks, secret: String, previousSecret: String? = nil, previousSecretExpiresAt: Date? = nil,
         timeoutMs: Int = 15_000, retrySchedule: [Int] = RetryPolicy.defaultSchedule, rateLimitPerSecond: Int? = nil,
         maxConcurrency: Int? = nil, batching: Batching? = nil, ordering: Ordering = .none, activeFrom: Date? = nil,
-        enabled: Bool = true, disabledReason: String? = nil, createdAt: Date, updatedAt: Date
+        enabled: Bool = true, disabledReason: String? = nil, createdAt: Date, updatedAt: Date, connector: String? = nil
     ) {
+        self.connector = connector
         self.id = id
         self.workspaceId = workspaceId
         self.name = name
@@ -92,11 +98,14 @@ public struct Subscription: Sendable, Equatable {
     public var enabled: Bool
     public var createdAt: Date
     public var updatedAt: Date
+    /// The connector that installed it, nil for others.
+    public var connector: String?
 
     public init(
         id: String, workspaceId: String, destinationId: String, name: String, eventNames: [String], condition: Condition?,
-        mapping: Mapping?, format: BodyFormat = .event, enabled: Bool = true, createdAt: Date, updatedAt: Date
+        mapping: Mapping?, format: BodyFormat = .event, enabled: Bool = true, createdAt: Date, updatedAt: Date, connector: String? = nil
     ) {
+        self.connector = connector
         self.id = id
         self.workspaceId = workspaceId
         self.destinationId = destinationId
@@ -116,6 +125,14 @@ public struct Subscription: Sendable, Equatable {
         guard let condition else { return true }
         return condition.matches(RequestRenderer.conditionDocument(event: event, profile: profile))
     }
+}
+
+/// How a batching destination joins the bodies of a batch into one request body.
+public enum BatchCombine: String, Sendable, CaseIterable {
+    /// A JSON array of the bodies (Segment's batching).
+    case array
+    /// One JSON object: array fields concatenated, equal scalars kept once (Braze /users/track, Heap bulk track).
+    case merge
 }
 
 /// The body a subscription sends when it has no body template.

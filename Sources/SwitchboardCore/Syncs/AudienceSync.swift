@@ -24,6 +24,8 @@ public struct AudienceSync: Sendable, Equatable {
     public var enabled: Bool
     public var createdAt: Date
     public var updatedAt: Date
+    /// The connector that installed it, nil for others.
+    public var connector: String?
 
     public static let minimumIntervalSeconds = 60
     /// One year: longer is no schedule anyone means.
@@ -33,8 +35,10 @@ public struct AudienceSync: Sendable, Equatable {
 
     public init(
         id: String, workspaceId: String, audienceId: String, destinationId: String, intervalSeconds: Int?, mode: SyncMode = .diff,
-        batchSize: Int = AudienceSync.defaultBatchSize, mapping: Mapping?, enabled: Bool = true, createdAt: Date, updatedAt: Date
+        batchSize: Int = AudienceSync.defaultBatchSize, mapping: Mapping?, enabled: Bool = true, createdAt: Date, updatedAt: Date,
+        connector: String? = nil
     ) {
+        self.connector = connector
         self.id = id
         self.workspaceId = workspaceId
         self.audienceId = audienceId
@@ -61,8 +65,13 @@ public struct AudienceSync: Sendable, Equatable {
             "id": .string(id), "audienceId": .string(audienceId), "destinationId": .string(destinationId),
             "intervalSeconds": intervalSeconds.map { .int(Int64($0)) } ?? .null, "mode": .string(mode.rawValue),
             "batchSize": .int(Int64(batchSize)), "mapping": mapping?.json ?? .null, "enabled": .bool(enabled),
-            "createdAt": .string(Timestamp.format(createdAt)), "updatedAt": .string(Timestamp.format(updatedAt)),
+            "connector": connector.map(JSONValue.string) ?? .null, "createdAt": .string(Timestamp.format(createdAt)), "updatedAt": .string(Timestamp.format(updatedAt)),
         ]
+    }
+
+    /// Whether the mapping reads the `cohortChanges` root: only then is it added to each batch's message.
+    public var mentionsCohortChanges: Bool {
+        mapping.map { JSONCoding.string($0.json).contains("cohortChanges") } ?? false
     }
 
     /// The keys that make an object a full mapping; any other object is a body template on its own.

@@ -65,9 +65,10 @@ public enum SyncPlanner {
     }
 
     /// The document a batch's request is rendered from; its fields are the template roots
-    /// (`added`, `removed`, `members` in full mode, `audience`, `sync`).
+    /// (`added`, `removed`, `members` in full mode, `audience`, `sync`; `cohortChanges` when asked).
     public static func message(
-        batch: SyncBatch, audience: (key: String, name: String), syncId: String, runId: String, batchIndex: Int, batchCount: Int
+        batch: SyncBatch, audience: (key: String, name: String), syncId: String, runId: String, batchIndex: Int, batchCount: Int,
+        cohortChanges: Bool = false
     ) -> [String: JSONValue] {
         var message: [String: JSONValue] = [
             "type": "track", "event": .string(eventName),
@@ -76,6 +77,17 @@ public enum SyncPlanner {
             "sync": ["id": .string(syncId), "runId": .string(runId), "batch": .int(Int64(batchIndex)), "batches": .int(Int64(batchCount))],
         ]
         if batch.mode == .full { message["members"] = .array(batch.members.map(JSONValue.string)) }
+        if cohortChanges { message["cohortChanges"] = Self.cohortChanges(batch) }
         return message
+    }
+
+    /// Braze's `cohort_changes` for a batch: `{"user_ids": added}` and `{"user_ids": removed,
+    /// "should_remove": true}` (full mode: the members), an empty list left out rather than sent.
+    public static func cohortChanges(_ batch: SyncBatch) -> JSONValue {
+        var changes: [JSONValue] = []
+        let added = batch.mode == .full ? batch.members : batch.added
+        if !added.isEmpty { changes.append(["user_ids": .array(added.map(JSONValue.string))]) }
+        if !batch.removed.isEmpty { changes.append(["user_ids": .array(batch.removed.map(JSONValue.string)), "should_remove": true]) }
+        return .array(changes)
     }
 }

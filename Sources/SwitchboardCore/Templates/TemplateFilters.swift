@@ -6,12 +6,19 @@ struct Filter: Sendable, Equatable {
         case `default`, upcase, downcase
         case urlEncode = "url_encode"
         case json, date, append, prepend, size
+        case flatten
+        case prefixKeys = "prefix_keys"
+        case truncate
+        case set
+        case wrap
+        case nest
 
         /// How many arguments the filter takes.
         var arity: ClosedRange<Int> {
             switch self {
-            case .default, .append, .prepend: 1...1
-            case .date: 0...1
+            case .default, .append, .prepend, .prefixKeys, .truncate, .nest: 1...1
+            case .date, .flatten: 0...1
+            case .set: 2...2
             default: 0...0
             }
         }
@@ -45,12 +52,83 @@ struct Filter: Sendable, Equatable {
             guard let value, let date = TemplateValue.date(value) else { return value == nil ? nil : .null }
             guard let format = argument?.stringValue else { return .string(Timestamp.format(date)) }
             return .string(DateFormatting.strftime(date, format: format))
+        case .flatten:
+            guard case .object(let fields)? = value else { return value }
+            return .object(ObjectFilters.flatten(fields, separator: argument.map(TemplateValue.text) ?? "."))
+        case .prefixKeys:
+            guard case .object(let fields)? = value else { return value }
+            let prefix = argument.map(TemplateValue.text) ?? ""
+            return .object(Dictionary(fields.map { (prefix + $0.key, $0.value) }, uniquingKeysWith: { first, _ in first }))
+        case .truncate:
+            guard let value else { return nil }
+            return ObjectFilters.truncate(value, to: TemplateValue.count(argument))
+        case .set:
+            // A missing value leaves the object as it was: no null for a field the event lacks.
+            guard case .object(var fields)? = value, let key = argument?.stringValue, arguments.count > 1,
+                let newValue = arguments[1].evaluate(scope)
+            else { return value }
+            fields[key] = newValue
+            return .object(fields)
+        case .wrap:
+            switch value {
+            case nil, .null?: return .array([])
+            case let value?: return .array([value])
+            }
+        case .nest:
+            switch value {
+            case nil, .null?: return value
+            case let value?: return .object([argument.map(TemplateValue.text) ?? "": value])
+            }
+        }
+    }
+}
+
+/// The filters over objects and nested values: hostile input safe (depth and size bounded).
+enum ObjectFilters {
+    /// Past this depth a nested value is kept whole: the keys would only grow with a hostile nesting.
+    static let maximumFlattenDepth = 32
+
+    /// Nested objects as one level of joined keys (`{"a":{"b":1}}` -> `{"a.b":1}`); arrays and
+    /// other values are leaves. A key written both ways keeps the first met in sorted order.
+    static func flatten(_ fields: [String: JSONValue], separator: String) -> [String: JSONValue] {
+        var output: [String: JSONValue] = [:]
+        func walk(_ fields: [String: JSONValue], prefix: String, depth: Int) {
+            for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+                let name = prefix.isEmpty ? key : prefix + separator + key
+                if case .object(let nested) = value, depth < maximumFlattenDepth, !nested.isEmpty {
+                    walk(nested, prefix: name, depth: depth + 1)
+                } else if output[name] == nil {
+                    output[name] = value
+                }
+            }
+        }
+        walk(fields, prefix: "", depth: 0)
+        return output
+    }
+
+    /// Every string in the value, however deep, cut to `limit` characters (Heap keeps 1,024).
+    static func truncate(_ value: JSONValue, to limit: Int) -> JSONValue {
+        switch value {
+        case .string(let text): text.count > limit ? .string(String(text.prefix(limit))) : value
+        case .array(let elements): .array(elements.map { truncate($0, to: limit) })
+        case .object(let fields): .object(fields.mapValues { truncate($0, to: limit) })
+        default: value
         }
     }
 }
 
 /// How template values become text.
 enum TemplateValue {
+    /// A count argument: a whole number from 0, anything else 0 (no trap on a hostile number).
+    static func count(_ value: JSONValue?) -> Int {
+        switch value {
+        case .int(let number)?: Int(clamping: max(0, number))
+        case .double(let number)?: number.isFinite && number > 0 ? Int(exactly: min(number, 1e15).rounded(.down)) ?? 0 : 0
+        case .string(let text)?: Int(text).map { max(0, $0) } ?? 0
+        default: 0
+        }
+    }
+
     /// Strings as they are, numbers and booleans as JSON writes them, null as "", others as JSON.
     static func text(_ value: JSONValue) -> String {
         switch value {

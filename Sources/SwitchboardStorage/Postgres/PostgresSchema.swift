@@ -298,7 +298,7 @@ enum PostgresSchema {
             """
         ),
         (
-            "8-inbound-sources",
+            "5-inbound-sources",
             """
             -- How a webhook, openloyalty or braze-currents source makes events (transform, itemsPath, ...), as JSON.
             ALTER TABLE sources ADD COLUMN settings TEXT;
@@ -312,5 +312,6 @@ enum PostgresSchema {
             CREATE INDEX inbound_replays_expiry ON inbound_replays(expires_at);
             """
         ),
+        ("6-connectors", ConnectorColumns.migration),
     ]
 }

@@ -6,14 +6,14 @@ extension PostgresStorage {
     /// Column types of `Destination.columnValues`.
     private static let destinationTypes = [
         "text", "text", "text", "text", "text", "text", "text", "bigint", "bigint", "text", "bigint", "bigint", "text", "text", "bigint",
-        "boolean", "text", "bigint", "bigint",
+        "boolean", "text", "bigint", "bigint", "text",
     ]
 
     /// The columns of `Destination.columnValues`.
     private static let destinationColumns = [
         "name", "url", "method", "headers", "signing", "secret", "previous_secret", "previous_secret_expires_at", "timeout_ms",
         "retry_schedule", "rate_limit_per_second", "max_concurrency", "batching", "ordering", "active_from", "enabled", "disabled_reason",
-        "created_at", "updated_at",
+        "created_at", "updated_at", "connector",
     ]
 
     public func createDestination(_ destination: Destination) async throws {

@@ -4,10 +4,10 @@ import SwitchboardCore
 
 extension PostgresStorage {
     /// The columns of `Subscription.columnValues`.
-    private static let subscriptionColumns = ["destination_id", "name", "event_names", "condition", "mapping", "format", "enabled", "updated_at"]
+    private static let subscriptionColumns = ["destination_id", "name", "event_names", "condition", "mapping", "format", "enabled", "updated_at", "connector"]
 
     /// Column types of `Subscription.columnValues`.
-    private static let subscriptionTypes = ["text", "text", "text", "text", "text", "text", "boolean", "bigint"]
+    private static let subscriptionTypes = ["text", "text", "text", "text", "text", "text", "boolean", "bigint", "text"]
 
     public func createSubscription(_ subscription: Subscription) async throws {
         try await withTransaction { connection in

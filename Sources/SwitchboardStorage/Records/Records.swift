@@ -57,21 +57,25 @@ extension Destination {
             rateLimitPerSecond: row.int("rate_limit_per_second"), maxConcurrency: row.int("max_concurrency"),
             batching: batching.flatMap { value in
                 guard let size = value["maxSize"]?.numberValue, let wait = value["maxWaitMs"]?.numberValue else { return nil }
-                return Batching(maxSize: Int(size), maxWaitMs: Int(wait))
+                let combine = value["combine"]?.stringValue.flatMap(BatchCombine.init(rawValue:)) ?? .array
+                return Batching(maxSize: Int(size), maxWaitMs: Int(wait), combine: combine)
             },
             ordering: Ordering(rawValue: row.string("ordering")) ?? .none, activeFrom: row.date("active_from"),
             enabled: row.flag("enabled"), disabledReason: row.text("disabled_reason"), createdAt: row.requiredDate("created_at"),
-            updatedAt: row.requiredDate("updated_at"))
+            updatedAt: row.requiredDate("updated_at"), connector: row.text("connector"))
     }
 
     /// The columns after `id, workspace_id`, in table order.
     var columnValues: [ColumnValue] {
-        let batching = batching.map { JSONValue.object(["maxSize": .int(Int64($0.maxSize)), "maxWaitMs": .int(Int64($0.maxWaitMs))]) }
+        let batching = batching.map {
+            JSONValue.object(["maxSize": .int(Int64($0.maxSize)), "maxWaitMs": .int(Int64($0.maxWaitMs)), "combine": .string($0.combine.rawValue)])
+        }
         return [
             .text(name), .text(url), .text(method.rawValue), .json(.object(headers.mapValues(JSONValue.string))), .text(signing.rawValue),
             .text(secret), .text(previousSecret), .date(previousSecretExpiresAt), .int(timeoutMs),
             .json(.array(retrySchedule.map { .int(Int64($0)) })), .int(rateLimitPerSecond), .int(maxConcurrency), .json(batching),
             .text(ordering.rawValue), .date(activeFrom), .flag(enabled), .text(disabledReason), .date(createdAt), .date(updatedAt),
+            .text(connector),
         ]
     }
 }
@@ -91,14 +95,14 @@ extension Subscription {
             id: row.string("id"), workspaceId: row.string("workspace_id"), destinationId: row.string("destination_id"), name: row.string("name"),
             eventNames: (row.json("event_names")?.arrayValue ?? []).compactMap(\.stringValue), condition: parsedCondition,
             mapping: parsedMapping, format: BodyFormat(rawValue: row.string("format")) ?? .event, enabled: row.flag("enabled"),
-            createdAt: row.requiredDate("created_at"), updatedAt: row.requiredDate("updated_at"))
+            createdAt: row.requiredDate("created_at"), updatedAt: row.requiredDate("updated_at"), connector: row.text("connector"))
     }
 
     /// The changeable columns, from `destination_id` to `updated_at`.
     var columnValues: [ColumnValue] {
         [
             .text(destinationId), .text(name), .json(.array(eventNames.map(JSONValue.string))), .json(condition?.json), .json(mapping?.json),
-            .text(format.rawValue), .flag(enabled), .date(updatedAt),
+            .text(format.rawValue), .flag(enabled), .date(updatedAt), .text(connector),
         ]
     }
 }

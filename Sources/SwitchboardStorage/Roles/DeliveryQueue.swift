@@ -32,6 +32,17 @@ public struct DeliveryJob: Sendable {
     /// The events of `deliveries`, in the same order.
     public var events: [Event] { storedEvents.map(Event.init(raw:)) }
 
+    /// The first `count` deliveries as one job, and the others as another (a merged batch that took only some).
+    public func split(at count: Int) -> (head: DeliveryJob, tail: DeliveryJob) {
+        let count = min(max(count, 1), deliveries.count)
+        func part(_ range: Range<Int>) -> DeliveryJob {
+            DeliveryJob(
+                deliveries: Array(deliveries[range]), storedEvents: Array(storedEvents[range]), subscription: subscription, destination: destination,
+                startAt: startAt, profile: profile)
+        }
+        return (part(0..<count), part(count..<deliveries.count))
+    }
+
     init(deliveries: [Delivery], storedEvents: [RawEvent], subscription: Subscription, destination: Destination, startAt: Date?, profile: JSONValue? = nil) {
         self.profile = profile
         self.deliveries = deliveries

@@ -327,6 +327,9 @@ enum SQLiteSchema {
                     CREATE INDEX inbound_replays_expiry ON inbound_replays(expires_at);
                     """)
         }
+        migrator.registerMigration("9-connectors") { db in
+            try db.execute(sql: ConnectorColumns.migration)
+        }
         return migrator
     }
 }

@@ -9,8 +9,8 @@ extension SQLiteStorage {
                 sql: """
                     INSERT INTO destinations (id, workspace_id, name, url, method, headers, signing, secret, previous_secret,
                         previous_secret_expires_at, timeout_ms, retry_schedule, rate_limit_per_second, max_concurrency, batching,
-                        ordering, active_from, enabled, disabled_reason, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ordering, active_from, enabled, disabled_reason, created_at, updated_at, connector)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments([destination.id, destination.workspaceId]) + StatementArguments(destination.columnValues))
         }
@@ -44,7 +44,7 @@ extension SQLiteStorage {
                     UPDATE destinations SET name = ?, url = ?, method = ?, headers = ?, signing = ?, secret = ?, previous_secret = ?,
                         previous_secret_expires_at = ?, timeout_ms = ?, retry_schedule = ?, rate_limit_per_second = ?,
                         max_concurrency = ?, batching = ?, ordering = ?, active_from = ?, enabled = ?, disabled_reason = ?,
-                        created_at = ?, updated_at = ?
+                        created_at = ?, updated_at = ?, connector = ?
                     WHERE id = ? AND workspace_id = ?
                     """,
                 arguments: StatementArguments(destination.columnValues) + [destination.id, destination.workspaceId])

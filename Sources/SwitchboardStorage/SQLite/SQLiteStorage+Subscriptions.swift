@@ -7,8 +7,9 @@ extension SQLiteStorage {
         try await write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO subscriptions (destination_id, name, event_names, condition, mapping, format, enabled, updated_at, created_at, id, workspace_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO subscriptions (destination_id, name, event_names, condition, mapping, format, enabled, updated_at, connector, created_at, id,
+                        workspace_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments(subscription.columnValues) + [subscription.createdAt.milliseconds, subscription.id, subscription.workspaceId])
             try Self.writeRoutes(db, subscription)
@@ -37,7 +38,7 @@ extension SQLiteStorage {
             try db.execute(
                 sql: """
                     UPDATE subscriptions SET destination_id = ?, name = ?, event_names = ?, condition = ?, mapping = ?, format = ?,
-                        enabled = ?, updated_at = ?
+                        enabled = ?, updated_at = ?, connector = ?
                     WHERE id = ? AND workspace_id = ? AND sync_id IS NULL
                     """,
                 arguments: StatementArguments(subscription.columnValues) + [subscription.id, subscription.workspaceId])

@@ -10,10 +10,10 @@ extension QueueBackend {
             try await transaction.execute(
                 """
                 INSERT INTO syncs (id, workspace_id, audience_id, destination_id, interval_seconds, mode, batch_size, mapping, enabled, next_run_at,
-                    created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    created_at, updated_at, connector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [.text(sync.id), .text(sync.workspaceId)] + Self.syncColumns(sync, nextRunAt: sync.intervalSeconds == nil ? nil : now)
-                    + [.date(sync.createdAt), .date(sync.updatedAt)])
+                    + [.date(sync.createdAt), .date(sync.updatedAt), .text(sync.connector)])
             _ = try await transaction.execute(
                 """
                 INSERT INTO subscriptions (id, workspace_id, destination_id, name, event_names, condition, mapping, format, enabled, created_at,
@@ -163,7 +163,8 @@ extension QueueBackend {
         let events = batches.enumerated().map { index, batch in
             let messageId = "sync-\(runId)-\(index)"
             var message = SyncPlanner.message(
-                batch: batch, audience: (audience.key, audience.name), syncId: sync.id, runId: runId, batchIndex: index, batchCount: batches.count)
+                batch: batch, audience: (audience.key, audience.name), syncId: sync.id, runId: runId, batchIndex: index, batchCount: batches.count,
+                cohortChanges: sync.mentionsCohortChanges)
             message["messageId"] = .string(messageId)
             message["timestamp"] = .string(Timestamp.format(now))
             return Event(
@@ -266,7 +267,8 @@ extension AudienceSync {
             id: row.string("id"), workspaceId: row.string("workspace_id"), audienceId: row.string("audience_id"),
             destinationId: row.string("destination_id"), intervalSeconds: row.int("interval_seconds"),
             mode: SyncMode(rawValue: row.string("mode")) ?? .diff, batchSize: row.int("batch_size") ?? AudienceSync.defaultBatchSize,
-            mapping: mapping, enabled: row.flag("enabled"), createdAt: row.requiredDate("created_at"), updatedAt: row.requiredDate("updated_at"))
+            mapping: mapping, enabled: row.flag("enabled"), createdAt: row.requiredDate("created_at"), updatedAt: row.requiredDate("updated_at"),
+            connector: row.text("connector"))
     }
 }
 

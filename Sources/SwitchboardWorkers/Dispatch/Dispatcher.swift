@@ -156,11 +156,19 @@ public struct Dispatcher: Service {
     /// One attempt at one request (a delivery or a batch), recorded for each delivery in it.
     func deliver(_ job: DeliveryJob) async {
         let started = now()
+        var job = job
         let request: RenderedRequest
         do {
-            request = try RequestRenderer.signedRequest(
+            let batch = try RequestRenderer.signedBatch(
                 events: job.events, subscription: job.subscription, destination: job.destination, deliveryId: job.deliveries[0].id, at: started,
                 profile: job.profile)
+            request = batch.request
+            // A merged body that could not take them all: the rest go back, due at once, for the next request.
+            if batch.taken < job.deliveries.count {
+                let (sent, rest) = job.split(at: batch.taken)
+                job = sent
+                await handBack(rest)
+            }
         } catch {
             // Too large now is too large on every retry: fail at once, the reason in the log.
             await record(DeliveryTransition.unsendable(job.deliveries, destination: job.destination, reason: error.message, at: started), job)
