@@ -139,12 +139,14 @@ struct AudiencesCommand: AsyncParsableCommand {
         _ batches: (Int, @escaping @Sendable (Int) -> String) async -> LoadResult, server: ChildProcess, label: String
     ) async throws -> LoadResult {
         log("ingest \(label): \(events) track events of random profiles")
-        let cpuBefore = server.cpuSeconds() ?? 0
+        let cpuBefore = server.cpuTimes() ?? (0, 0)
         let result = await batches(events) { [profiles, skewed] index in Self.order(index, user: Self.user(of: profiles, skewed: skewed)) }
-        let cpu = (server.cpuSeconds() ?? 0) - cpuBefore
+        let cpuAfter = server.cpuTimes() ?? (0, 0)
         guard result.failed == 0 else { throw BenchError("ingest \(label): \(result.failed) batches failed") }
         let perSecond = Double(events) / result.seconds
-        log(String(format: "  %.0f events/s, server CPU %.1f ms per 1,000 events", perSecond, cpu * 1000 / Double(events) * 1000))
+        let perThousand = { (seconds: Double) in seconds * 1000 / Double(events) * 1000 }
+        let user = perThousand(cpuAfter.user - cpuBefore.user), system = perThousand(cpuAfter.system - cpuBefore.system)
+        log(String(format: "  %.0f events/s, server CPU %.1f ms per 1,000 events (user %.1f, kernel %.1f)", perSecond, user + system, user, system))
         return LoadResult(succeeded: events, failed: 0, seconds: result.seconds)
     }
 

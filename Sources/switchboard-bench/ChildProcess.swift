@@ -54,13 +54,19 @@ final class ChildProcess: @unchecked Sendable {
 
     /// CPU time used so far, user and system, in seconds (from /proc), nil when unavailable.
     func cpuSeconds() -> Double? {
+        cpuTimes().map { $0.user + $0.system }
+    }
+
+    /// CPU seconds in user space and in the kernel (system calls: the database's reads, writes and fsyncs).
+    func cpuTimes() -> (user: Double, system: Double)? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let afterName = stat.range(of: ") ", options: .backwards)
         else { return nil }
         // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
         let fields = stat[afterName.upperBound...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (user / ticks, system / ticks)
     }
 
     /// SIGTERM, up to five seconds for a graceful exit, then SIGKILL.

@@ -61,8 +61,8 @@ import Testing
             // Braze sends the batch again (a timeout on its side): accepted, stored once.
             #expect(try await post(client, id, Self.brazeBatch, headers: headers).json["accepted"] == 2)
             let events = try await client.events()
-            #expect(events.compactMap { $0["name"]?.stringValue }.sorted() == ["braze-Invite", "braze-users.messages.email.Open"])
-            let invite = try #require(events.first { $0["name"] == "braze-Invite" })
+            #expect(events.compactMap { $0["event"]?.stringValue }.sorted() == ["braze-Invite", "braze-users.messages.email.Open"])
+            let invite = try #require(events.first { $0["event"] == "braze-Invite" })
             #expect(invite["event"] == "braze-Invite")
             #expect(invite["userId"] == "user-1")
             #expect(invite["anonymousId"] == "dev-1")

@@ -130,15 +130,15 @@ extension QueueBackend {
         return (due.count, changes.emitted)
     }
 
-    /// Builds one page of the oldest building audience over existing profiles, and of every
+    /// Builds one page of the building audience furthest behind over existing profiles, and of every
     /// other audience of its workspace at the same point (created together, built in one pass);
     /// false when none is building. Counts come from the events the profiles' user ids carry,
     /// received before each build began (later ones were counted as they came).
     static func buildAudiencePage(now: Date, pageSize: Int, in transaction: Transaction) async throws -> (more: Bool, emitted: [ProfileEvent]) {
         let builds = try await nextBuilds(in: transaction)
-        guard let oldest = builds.first else { return (false, []) }
-        let workspaceId = oldest.audience.workspaceId
-        let keys = try await transaction.profilePage(workspaceId: workspaceId, after: oldest.cursor, limit: pageSize)
+        guard let first = builds.first else { return (false, []) }
+        let workspaceId = first.audience.workspaceId
+        let keys = try await transaction.profilePage(workspaceId: workspaceId, after: first.cursor, limit: pageSize)
         let refs = keys.map { ProfileRef(workspaceId: workspaceId, key: $0) }
         try await transaction.lockProfiles(Set(refs))
         let profiles = try await transaction.profiles(Set(refs))
@@ -162,12 +162,14 @@ extension QueueBackend {
                 }
                 let since = (profile.counters[leaf.signature] ?? []).filter { $0 >= startedAt }
                 let limit = context.retention[leaf.signature] ?? AudienceEvaluator.maximumCountedEvents
-                profile.counters[leaf.signature] = Array((counted.map(\.receivedAt) + since).sorted().suffix(limit))
+                let times = (counted.map(\.receivedAt) + since).sorted().suffix(limit)
+                // No events, no entry: a counter that was never touched is not written into every profile.
+                profile.counters[leaf.signature] = times.isEmpty ? nil : Array(times)
             }
             let outcome = AudienceEvaluator.evaluate(profile, change: .build(Set(builds.map(\.audience.id))), context: context, now: now)
             let emitting = Set(builds.filter(\.audience.emitOnBuild).map(\.audience.id))
             changes.save(
-                outcome, cause: "build-\(oldest.startedAt.milliseconds)", at: now, identifiers: transaction.identifiers, emitting: { emitting.contains($0.id) })
+                outcome, cause: "build-\(first.startedAt.milliseconds)", at: now, identifiers: transaction.identifiers, emitting: { emitting.contains($0.id) })
         }
         try await changes.write(in: transaction)
         for build in builds {
@@ -177,16 +179,19 @@ extension QueueBackend {
         return (true, changes.emitted)
     }
 
-    /// The oldest building audience, and the others of its workspace at the same point.
+    /// The building audience furthest behind, and the others of its workspace at the same point:
+    /// the one behind catches up, then they move together (audiences created one after another
+    /// cost one pass over the profiles, not one each).
     private static func nextBuilds(in transaction: Transaction) async throws -> [PendingBuild] {
         guard
-            let oldest = try await transaction.first(
-                "SELECT * FROM audiences WHERE status = 'building' AND deleted_at IS NULL ORDER BY updated_at, id LIMIT 1" + transaction.dialect.skipLocked, [])
+            let behind = try await transaction.first(
+                "SELECT * FROM audiences WHERE status = 'building' AND deleted_at IS NULL ORDER BY COALESCE(build_cursor, '')\(transaction.dialect.bytewise), id LIMIT 1"
+                    + transaction.dialect.skipLocked, [])
         else { return [] }
-        let cursor = oldest.text("build_cursor")
+        let cursor = behind.text("build_cursor")
         return try await transaction.execute(
             "SELECT * FROM audiences WHERE status = 'building' AND deleted_at IS NULL AND workspace_id = ? AND COALESCE(build_cursor, '') = ? ORDER BY id"
-                + transaction.dialect.skipLocked, [.text(oldest.string("workspace_id")), .text(cursor ?? "")]
+                + transaction.dialect.skipLocked, [.text(behind.string("workspace_id")), .text(cursor ?? "")]
         ).compactMap { row in
             Audience(row: row).map {
                 PendingBuild(audience: $0, cursor: cursor, processed: row.int("build_processed") ?? 0, startedAt: row.requiredDate("build_started_at"))

@@ -14,6 +14,8 @@ enum SQLDialect: Sendable {
 
     /// Rows another node holds are skipped (PostgreSQL); SQLite has one writer, so nothing to skip.
     var skipLocked: String { self == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
+    /// Text compared byte by byte, as profile keys are ordered (SQLite's default; PostgreSQL's "C").
+    var bytewise: String { self == .postgres ? #" COLLATE "C""# : "" }
 }
 
 extension SQLTransaction {
