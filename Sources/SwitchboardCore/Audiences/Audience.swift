@@ -160,7 +160,8 @@ public enum AudienceEvents {
         _ name: String, prefix: String, _ audience: Audience, userId: String?, anonymousId: String?, at now: Date, sequence: String, id: String
     ) -> Event {
         let milliseconds = Int64(flooringSaturating: now.timeIntervalSince1970 * 1000) ?? 0
-        let messageId = "\(prefix)-\(audience.id)-\(profileId(userId: userId, anonymousId: anonymousId))-\(milliseconds)-\(sequence)"
+        // Time first: the (source, messageId) index takes new ids at its end, not at a random page.
+        let messageId = "\(prefix)-\(milliseconds)-\(audience.id)-\(profileId(userId: userId, anonymousId: anonymousId))-\(sequence)"
         var message: [String: JSONValue] = [
             "type": "track", "event": .string(name), "messageId": .string(messageId),
             "properties": ["audienceKey": .string(audience.key), "audienceName": .string(audience.name)],
