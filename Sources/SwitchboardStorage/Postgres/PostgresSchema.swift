@@ -313,5 +313,6 @@ enum PostgresSchema {
             """
         ),
         ("6-connectors", ConnectorColumns.migration),
+        ("7-retention", RetentionIndex.migration),
     ]
 }

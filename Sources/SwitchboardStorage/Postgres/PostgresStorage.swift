@@ -92,6 +92,15 @@ public struct PostgresStorage: Storage, QueueBackend {
         }
     }
 
+    public func pendingMigrations() async throws -> [String] {
+        try await withConnection { connection in
+            let present = try await connection.rows("SELECT to_regclass('schema_migrations') IS NOT NULL AS present", logger: logger).first?.flag("present") ?? false
+            var applied = Set<String>()
+            if present { applied = Set(try await connection.rows("SELECT name FROM schema_migrations", logger: logger).map { $0.string("name") }) }
+            return PostgresSchema.migrations.map(\.name).filter { !applied.contains($0) }
+        }
+    }
+
     public func ping() async throws {
         try await withConnection { connection in try await connection.rows("SELECT 1", logger: logger) }
     }

@@ -3,10 +3,14 @@
 /// A consumer takes only the roles it uses (the dispatcher: `DeliveryQueue`).
 public protocol Storage:
     TenancyStore, SourceStore, EventTypeStore, DestinationStore, SubscriptionStore, EventLog, DeliveryLog, DeliveryQueue, Coordination,
-    ProfileStore, AudienceStore, AudienceMaintenance, SyncStore, DateTriggerStore, ScheduleMaintenance, InboundReplayStore
+    ProfileStore, AudienceStore, AudienceMaintenance, SyncStore, DateTriggerStore, ScheduleMaintenance, InboundReplayStore,
+    EventRetention
 {
     /// Creates or upgrades the schema.
     func migrate() async throws
+    /// The migrations this build has that the database has not applied yet, in order (all of them
+    /// for an empty database); changes nothing.
+    func pendingMigrations() async throws -> [String]
     /// Succeeds when the database answers.
     func ping() async throws
     /// Lets go of the database's connections (tests; a server keeps them until it exits).

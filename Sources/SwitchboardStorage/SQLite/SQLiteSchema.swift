@@ -330,6 +330,9 @@ enum SQLiteSchema {
         migrator.registerMigration("9-connectors") { db in
             try db.execute(sql: ConnectorColumns.migration)
         }
+        migrator.registerMigration("10-retention") { db in
+            try db.execute(sql: RetentionIndex.migration)
+        }
         return migrator
     }
 }

@@ -33,6 +33,14 @@ public struct SQLiteStorage: Storage, QueueBackend {
         try await writer.withLock { [pool] in try SQLiteSchema.migrator.migrate(pool) }
     }
 
+    public func pendingMigrations() async throws -> [String] {
+        try await pool.read { db in
+            let migrator = SQLiteSchema.migrator
+            let applied = try migrator.appliedIdentifiers(db)
+            return migrator.migrations.filter { !applied.contains($0) }
+        }
+    }
+
     public func ping() async throws {
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
