@@ -43,11 +43,12 @@ public func buildApplication(
         publicURL: settings.publicURL ?? "http://\(settings.host):\(settings.port)")
     let dispatcher = Dispatcher(queue: storage, sender: sender, settings: settings.dispatcher, now: now, work: work, logger: logger)
     let scheduler = Scheduler(maintenance: storage, coordination: storage, work: work, settings: settings.schedules, now: now, logger: logger)
+    let retention = RetentionService(storage: storage, coordination: storage, settings: settings.retention, now: now, logger: logger)
     return Application(
         router: APIRouter.make(dependencies),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(flooringSaturating: settings.idleTimeoutSeconds * 1000) ?? 30_000))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Switchboard"),
-        services: opened.services + [work, dispatcher, scheduler],
+        services: opened.services + [work, dispatcher, scheduler, retention],
         onServerRunning: { channel in
             announce("Switchboard listening on http://\(settings.host):\(channel.localAddress?.port ?? settings.port)")
         },

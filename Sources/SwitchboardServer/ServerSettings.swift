@@ -23,6 +23,8 @@ public struct ServerSettings: Sendable {
     public var dispatcher: Dispatcher.Settings
     /// Audience builds, count expiries, sync runs and date triggers.
     public var schedules = Scheduler.Settings()
+    /// How long events, their finished deliveries and attempts are kept.
+    public var retention = RetentionService.Settings()
     /// Recurring syncs a workspace may have (Heap allows 30).
     public var maxRecurringSyncs = 30
     /// A connection that sends no complete request part for this long is closed: half-sent

@@ -58,6 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Recurring audience syncs a workspace may have (env SWITCHBOARD_MAX_RECURRING_SYNCS; default 30, as Heap allows).")
     var maxRecurringSyncs: Int?
 
+    @Option(help: "Delete events received more than this many days ago, with their finished deliveries and attempts; 0 keeps everything (env SWITCHBOARD_RETENTION_DAYS; default 30).")
+    var retentionDays: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SWITCHBOARD_LOG_LEVEL).")
     var logLevel: String?
 
@@ -72,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let idleTimeoutSeconds { flags["idleTimeoutSeconds"] = .flag(idleTimeoutSeconds) }
         if let leaseSeconds { flags["leaseSeconds"] = .flag(leaseSeconds) }
         if let shutdownTimeoutSeconds { flags["shutdownTimeoutSeconds"] = .flag(shutdownTimeoutSeconds) }
+        if let retentionDays { flags["retentionDays"] = .flag(retentionDays) }
         if let maxRecurringSyncs { flags["maxRecurringSyncs"] = .flag(maxRecurringSyncs) }
         if let destinationHosts { flags["destinationHosts"] = .flag(destinationHosts) }
         if let allowDestinationNetworks { flags["allowDestinationNetworks"] = .flag(allowDestinationNetworks) }

@@ -58,8 +58,18 @@ struct SettingsReader {
         // On SIGTERM, how long sends in flight may take before they are cut off and handed back.
         settings.dispatcher.drainTimeout = .seconds(min(max(reader.int(forKey: "shutdownTimeoutSeconds", default: 30), 1), 3600))
         settings.allowedDestinationNetworks = try allowedDestinationNetworks()
+        settings.retention.days = try retentionDays()
         settings.maxRecurringSyncs = min(max(reader.int(forKey: "maxRecurringSyncs", default: defaults.maxRecurringSyncs), 0), 100_000)
         return settings
+    }
+
+    /// `retentionDays`: out of range stops the start rather than keeping more or less than asked.
+    func retentionDays() throws -> Int {
+        let days = reader.int(forKey: "retentionDays", default: RetentionService.Settings().days)
+        guard (0...RetentionService.Settings.maximumDays).contains(days) else {
+            throw ArgumentParser.ValidationError("retentionDays: \(days) is not a number of days from 0 (keep everything) to \(RetentionService.Settings.maximumDays)")
+        }
+        return days
     }
 
     /// `allowDestinationNetworks`: a mistyped network stops the start rather than being ignored.
