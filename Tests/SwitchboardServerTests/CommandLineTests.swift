@@ -54,7 +54,11 @@ import Testing
     }
 
     @Test func everyCommandHasHelp() throws {
-        for command in [[], ["serve"], ["migrate"], ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"]] {
+        let commands = [
+            [], ["serve"], ["migrate"], ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["doctor"], ["backup"], ["purge"],
+            ["replay"], ["send-test"], ["export"], ["export", "events"],
+        ]
+        for command in commands {
             let help = try ServerProcess.run(command + ["--help"])
             #expect(help.status == 0)
             #expect(help.output.contains("USAGE"), "\(command)")
