@@ -3,7 +3,7 @@
 /// A consumer takes only the roles it uses (the dispatcher: `DeliveryQueue`).
 public protocol Storage:
     TenancyStore, SourceStore, EventTypeStore, DestinationStore, SubscriptionStore, EventLog, DeliveryLog, DeliveryQueue, Coordination,
-    ProfileStore, AudienceStore, AudienceMaintenance, SyncStore, DateTriggerStore, ScheduleMaintenance, InboundReplayStore
+    ProfileStore, AudienceStore, AudienceMaintenance, SyncStore, DateTriggerStore, ScheduleMaintenance, InboundReplayStore, OperationalStatistics
 {
     /// Creates or upgrades the schema.
     func migrate() async throws
