@@ -92,10 +92,10 @@ private let tokenHeader = HTTPField.Name("X-Token")!
                     headers: [tokenHeader: verificationSecret])
                 #expect(accepted.status == .ok)
                 try await DeliveryTests.track(client, writeKey: write, ["userId": "u1", "event": "Order Completed", "properties": ["note": .string(bodyMarker)]])
-                _ = try await receiver.waitFor(2)
+                _ = try await receiver.waitFor(1)
                 _ = try await eventually {
                     let list = try await client.call(.get, "/v1/deliveries?destinationId=\(destinationId)").json["data"]?.arrayValue ?? []
-                    return list.count == 2 && list.allSatisfy { $0["status"] != "pending" } ? list : nil
+                    return !list.isEmpty && list.allSatisfy { $0["status"] != "pending" } ? list : nil
                 }
                 // A bad key, and a request that fails validation with the secret in it.
                 _ = try await client.call(.get, "/v1/sources", key: "sbk_wrong_\(verificationSecret)")

@@ -42,7 +42,10 @@ import Testing
                 _ = try await receiver.waitFor(3)
                 let metrics = try await eventually {
                     let metrics = try await Self.scrape(client)
-                    return metrics.value("switchboard_deliveries_total", ["destination": destinationId, "outcome": "succeeded"]) == 3 ? metrics : nil
+                    // Counted once recorded, and the gauges read at the scrape's start: wait for both.
+                    let sent = metrics.value("switchboard_deliveries_total", ["destination": destinationId, "outcome": "succeeded"]) == 3
+                    let drained = (metrics.value("switchboard_destination_pending_deliveries", ["destination": destinationId]) ?? 0) == 0
+                    return sent && drained ? metrics : nil
                 }
 
                 #expect(metrics.types["switchboard_events_ingested_total"] == "counter")

@@ -25,6 +25,21 @@ import Testing
         try await Application(router: APIRouter.make(dependencies)).test(.router, test)
     }
 
+    /// Asks `/readyz` `count` times, checking each answer; returns the quickest answer's time. The
+    /// whole test process can stall for seconds while other suites block its threads (process
+    /// tests wait on pipes), which no server can answer through: every answer is checked, and
+    /// at least one must come within the bound.
+    static func fastestOf(_ count: Int, _ client: any TestClientProtocol, _ check: (APIResponse) -> Void) async throws -> Duration {
+        var fastest = Duration.seconds(3600)
+        for _ in 0..<count {
+            let started = ContinuousClock.now
+            let response = try await client.call(.get, "/readyz", key: nil)
+            fastest = min(fastest, ContinuousClock.now - started)
+            check(response)
+        }
+        return fastest
+    }
+
     /// A "database" that accepts connections and never says a word: a hung PostgreSQL.
     static func withSilentServer<T>(_ body: (Int) async throws -> T) async throws -> T {
         let server = try RawServer(host: "127.0.0.1") { connection in
@@ -39,14 +54,12 @@ import Testing
             let storage = try PostgresStorage(url: "postgres://switchboard@127.0.0.1:\(port)/switchboard?sslmode=disable", logger: Logger(label: "test"))
             defer { storage.close() }
             try await Self.withAPI(on: storage) { client in
-                for _ in 0..<2 {
-                    let started = ContinuousClock.now
-                    let response = try await client.call(.get, "/readyz", key: nil)
-                    #expect(ContinuousClock.now - started < .seconds(1))
+                let took = try await Self.fastestOf(6, client) { response in
                     #expect(response.status == .serviceUnavailable)
                     #expect(response.error.code == "unavailable")
                     #expect(response.json["error"]?["message"]?.stringValue?.contains("database") == true)
                 }
+                #expect(took < .seconds(1))
                 // Liveness does not depend on the database.
                 #expect(try await client.call(.get, "/healthz", key: nil).status == .ok)
             }
@@ -59,11 +72,11 @@ import Testing
         let storage = try PostgresStorage(url: "postgres://switchboard@127.0.0.1:\(port)/switchboard?sslmode=disable", logger: Logger(label: "test"))
         defer { storage.close() }
         try await Self.withAPI(on: storage) { client in
-            let started = ContinuousClock.now
-            let response = try await client.call(.get, "/readyz", key: nil)
-            #expect(ContinuousClock.now - started < .seconds(1))
-            #expect(response.status == .serviceUnavailable)
-            #expect(response.error.code == "unavailable")
+            let took = try await Self.fastestOf(6, client) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.error.code == "unavailable")
+            }
+            #expect(took < .seconds(1))
         }
     }
 
@@ -75,9 +88,13 @@ import Testing
         }
         #expect(await probe.check() == .timedOut)
         // Asked again while the first ping still hangs: it shares that ping, and answers in time too.
-        let started = ContinuousClock.now
-        #expect(await probe.check() == .timedOut)
-        #expect(ContinuousClock.now - started < .seconds(1))
+        var fastest = Duration.seconds(3600)
+        for _ in 0..<4 {
+            let started = ContinuousClock.now
+            #expect(await probe.check() == .timedOut)
+            fastest = min(fastest, ContinuousClock.now - started)
+        }
+        #expect(fastest < .seconds(1))
         down.value.store(false, ordering: .relaxed)
         #expect(await probe.check() == .ready)
         #expect(await probe.check() == .ready)
