@@ -33,16 +33,19 @@ public func buildApplication(
         allowPrivate: settings.allowPrivateDestinations, allowedHosts: settings.destinationHosts.map { Set($0.map(DestinationURL.normalizedHost)) },
         allowedNetworks: settings.allowedDestinationNetworks, now: now)
     let sender = WebhookSender(addressGuard: addressGuard)
+    let metrics = MetricsService(statistics: storage, token: settings.metricsToken, refreshInterval: settings.metricsRefreshSeconds, now: now)
     let dependencies = Dependencies(
         storage: storage,
         ingest: IngestService(eventLog: storage, work: work),
-        destinations: DestinationService(destinations: storage, deliveries: storage, sender: sender, work: work, now: now),
+        destinations: DestinationService(
+            destinations: storage, deliveries: storage, sender: sender, work: work, now: now, events: storage, identifiers: identifiers),
         subscriptions: SubscriptionService(destinations: storage, profiles: storage, now: now),
         deliveries: DeliveryService(deliveries: storage, work: work, now: now),
         identifiers: identifiers, now: now, maximumBodyBytes: settings.maxBodyBytes, maxRecurringSyncs: settings.maxRecurringSyncs,
-        publicURL: settings.publicURL ?? "http://\(settings.host):\(settings.port)")
-    let dispatcher = Dispatcher(queue: storage, sender: sender, settings: settings.dispatcher, now: now, work: work, logger: logger)
-    let scheduler = Scheduler(maintenance: storage, coordination: storage, work: work, settings: settings.schedules, now: now, logger: logger)
+        publicURL: settings.publicURL ?? "http://\(settings.host):\(settings.port)", metrics: metrics)
+    let dispatcher = Dispatcher(queue: storage, sender: sender, settings: settings.dispatcher, now: now, work: work, logger: logger, metrics: metrics.metrics)
+    let scheduler = Scheduler(
+        maintenance: storage, coordination: storage, work: work, settings: settings.schedules, now: now, logger: logger, metrics: metrics.metrics)
     let retention = RetentionService(storage: storage, coordination: storage, settings: settings.retention, now: now, logger: logger)
     return Application(
         router: APIRouter.make(dependencies),

@@ -30,6 +30,11 @@ public struct ServerSettings: Sendable {
     /// A connection that sends no complete request part for this long is closed: half-sent
     /// requests cannot hold connections open.
     public var idleTimeoutSeconds: Double = 30
+    /// When set, `/metrics` needs `Authorization: Bearer <token>`.
+    public var metricsToken: String?
+    /// Per-destination gauges are read from the database at most this often, however often
+    /// Prometheus scrapes.
+    public var metricsRefreshSeconds: Double = 5
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./switchboard.sqlite",

@@ -11,14 +11,19 @@ public struct DestinationService: Sendable {
     let sender: WebhookSender
     let work: WorkSignal
     let now: @Sendable () -> Date
+    /// Where `Destination Recovered` goes when a destination is enabled again.
+    let events: (any EventLog)?
+    let identifiers: IdentifierGenerator
 
     /// How long the previous secret keeps signing after a rotation.
     public static let rotationOverlap: TimeInterval = 24 * 3600
 
     public init(
         destinations: any DestinationStore, deliveries: any DeliveryLog, sender: WebhookSender, work: WorkSignal,
-        now: @escaping @Sendable () -> Date
+        now: @escaping @Sendable () -> Date, events: (any EventLog)? = nil, identifiers: IdentifierGenerator = IdentifierGenerator()
     ) {
+        self.events = events
+        self.identifiers = identifiers
         self.destinations = destinations
         self.deliveries = deliveries
         self.sender = sender
@@ -37,8 +42,14 @@ public struct DestinationService: Sendable {
         var destination = destination
         destination.updatedAt = now()
         guard try await destinations.updateDestination(destination) else { return nil }
-        // Re-enabling resumes the deliveries that waited.
-        if destination.enabled, !previous.enabled { work.workIsDue() }
+        // Re-enabling resumes the deliveries that waited, and tells whoever subscribed.
+        if destination.enabled, !previous.enabled {
+            if let events {
+                let event = SystemEvents.destinationRecovered(destination, because: .enabled, at: destination.updatedAt, id: identifiers.make(.event))
+                _ = try await events.insertEvents(try await events.routeEvents([event]))
+            }
+            work.workIsDue()
+        }
         return destination
     }
 

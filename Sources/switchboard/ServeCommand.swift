@@ -64,6 +64,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SWITCHBOARD_LOG_LEVEL).")
     var logLevel: String?
 
+    @Option(help: "Log lines as text or json, one JSON object a line (env SWITCHBOARD_LOG_FORMAT; default text).")
+    var logFormat: String?
+
+    @Option(help: "When set, GET /metrics needs Authorization: Bearer <token> (env SWITCHBOARD_METRICS_TOKEN; default: open).")
+    var metricsToken: String?
+
     func run() async throws {
         var flags: [AbsoluteConfigKey: ConfigValue] = [:]
         if let host { flags["host"] = .flag(host) }
@@ -71,6 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxBodyBytes { flags["maxBodyBytes"] = .flag(maxBodyBytes) }
         if let publicUrl { flags["publicUrl"] = .flag(publicUrl) }
         if let logLevel { flags["logLevel"] = .flag(logLevel) }
+        if let logFormat { flags["logFormat"] = .flag(logFormat) }
+        if let metricsToken { flags["metricsToken"] = .init(.string(metricsToken), isSecret: true) }
         if let disableAfterSeconds { flags["disableAfterSeconds"] = .flag(disableAfterSeconds) }
         if let idleTimeoutSeconds { flags["idleTimeoutSeconds"] = .flag(idleTimeoutSeconds) }
         if let leaseSeconds { flags["leaseSeconds"] = .flag(leaseSeconds) }
@@ -82,10 +90,18 @@ struct ServeCommand: AsyncParsableCommand {
         if allowPrivateDestinations { flags["allowPrivateDestinations"] = .init(.bool(true), isSecret: false) }
         let settings = try await SettingsReader(common: common, flags: flags)
         let level = settings.reader.string(forKey: "logLevel").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let format = try settings.logFormat()
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let serverSettings = try settings.serverSettings()
         let logger = Logger(label: "switchboard")

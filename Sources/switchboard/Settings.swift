@@ -59,6 +59,7 @@ struct SettingsReader {
         settings.dispatcher.drainTimeout = .seconds(min(max(reader.int(forKey: "shutdownTimeoutSeconds", default: 30), 1), 3600))
         settings.allowedDestinationNetworks = try allowedDestinationNetworks()
         settings.retention.days = try retentionDays()
+        settings.metricsToken = reader.string(forKey: "metricsToken", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         settings.maxRecurringSyncs = min(max(reader.int(forKey: "maxRecurringSyncs", default: defaults.maxRecurringSyncs), 0), 100_000)
         return settings
     }
@@ -70,6 +71,13 @@ struct SettingsReader {
             throw ArgumentParser.ValidationError("retentionDays: \(days) is not a number of days from 0 (keep everything) to \(RetentionService.Settings.maximumDays)")
         }
         return days
+    }
+
+    /// `logFormat`: text or json; anything else stops the start.
+    func logFormat() throws -> LogFormat {
+        let text = reader.string(forKey: "logFormat") ?? LogFormat.text.rawValue
+        guard let format = LogFormat(rawValue: text.lowercased()) else { throw ArgumentParser.ValidationError("logFormat: \(text) is not text or json") }
+        return format
     }
 
     /// `allowDestinationNetworks`: a mistyped network stops the start rather than being ignored.

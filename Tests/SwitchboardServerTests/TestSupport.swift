@@ -40,6 +40,7 @@ struct TemporaryDirectory {
 func withSwitchboard(
     _ configure: (inout ServerSettings) -> Void = { _ in },
     now: @escaping @Sendable () -> Date = Date.init,
+    logger: Logger = Logger(label: "test"),
     _ test: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     let directory = try TemporaryDirectory()
@@ -47,9 +48,9 @@ func withSwitchboard(
     // Tests never resolve names: private destinations are allowed unless a test says otherwise.
     var settings = ServerSettings(database: TestDatabase.serverDatabase ?? directory.database, adminKey: adminKey, allowPrivateDestinations: true)
     configure(&settings)
-    let storage = try openStorage(settings.database, logger: Logger(label: "test"))
+    let storage = try openStorage(settings.database, logger: logger)
     defer { storage.close() }
-    let app = try await buildApplication(settings: settings, storage: storage, now: now)
+    let app = try await buildApplication(settings: settings, storage: storage, logger: logger, now: now)
     try await app.test(.router, test)
 }
 

@@ -5,6 +5,7 @@ import NIOCore
 import SwitchboardCore
 import SwitchboardServices
 import SwitchboardStorage
+import SwitchboardWorkers
 
 /// `POST /ingest/{sourceId}`: what `webhook`, `openloyalty` and `braze-currents` sources receive.
 /// The source id and its verification are the credential; the answer is 200 only once the
@@ -27,6 +28,18 @@ struct InboundIngestController {
         guard let source = try await dependencies.sources.source(id: context.parameters.get("sourceId") ?? ""), source.type != .segment else {
             throw APIError.notFound("source")
         }
+        do {
+            let accepted = try await ingest(request, context, source: source)
+            dependencies.metrics.eventsIngested(sourceType: source.type.rawValue, outcome: "accepted", count: accepted)
+            return .json(["success": true, "accepted": .int(Int64(accepted))])
+        } catch let error as APIError where (400..<500).contains(error.status.code) {
+            dependencies.metrics.eventsIngested(sourceType: source.type.rawValue, outcome: "rejected")
+            throw error
+        }
+    }
+
+    /// Verifies, converts and stores one request's events; returns how many there were.
+    private func ingest(_ request: Request, _ context: SwitchboardRequestContext, source: Source) async throws -> Int {
         let bytes = Array(try await dependencies.body.readBytes(request, allowTextPlain: true).readableBytesView)
         let headers = Self.lowerCasedHeaders(request.headers)
         let now = dependencies.now()
@@ -61,7 +74,7 @@ struct InboundIngestController {
             if let claim { try? await dependencies.inboundReplays.releaseInboundReplay(sourceId: source.id, id: claim.id) }
             throw error
         }
-        return .json(["success": true, "accepted": .int(Int64(events.count))])
+        return events.count
     }
 
     /// The source's verification, when it has one; a refusal is 401 with the reason in the message.

@@ -13,16 +13,38 @@ struct OperationsController {
         routes.add(.init(method: .get, path: "/healthz", summary: "The process is up", tag: "Operations", access: .anyone)) { _, _ in
             .json(["status": "ok"])
         }
-        routes.add(.init(method: .get, path: "/readyz", summary: "The database answers", tag: "Operations", access: .anyone)) { _, context in
-            do {
-                try await dependencies.ping()
+        let readiness = ReadinessProbe(timeout: Self.readinessTimeout, ping: dependencies.ping)
+        routes.add(.init(method: .get, path: "/readyz", summary: "The database answers (within 1 s, else 503)", tag: "Operations", access: .anyone)) {
+            _, context in
+            switch await readiness.check() {
+            case .ready:
                 return .json(["status": "ok"])
-            } catch {
+            case .failed:
                 context.logger.warning("readiness check failed: database unreachable")
                 throw APIError(.serviceUnavailable, code: "unavailable", "the database is not reachable")
+            case .timedOut:
+                context.logger.warning("readiness check failed: database did not answer in time")
+                throw APIError(.serviceUnavailable, code: "unavailable", "the database did not answer within 1 second")
             }
         }
+        let metrics = dependencies.metricsService
+        routes.add(
+            .init(
+                method: .get, path: "/metrics", summary: "Prometheus metrics (Bearer token when the server has --metrics-token)", tag: "Operations",
+                access: .anyone)
+        ) { request, _ in
+            guard metrics.allows(authorization: request.headers[.authorization]) else {
+                throw APIError.unauthorized("this server's metrics need its metrics token: Authorization: Bearer <token>")
+            }
+            let body = await metrics.exposition()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
     }
+
+    /// How long `/readyz` waits for the database: well under 1 s, so the answer comes within 1 s
+    /// even on a busy machine.
+    static let readinessTimeout = Duration.milliseconds(700)
 
     /// Registered last, so the document covers every route including itself.
     func registerDocument(on routes: APIRouteBuilder) {

@@ -3,6 +3,7 @@ import Hummingbird
 import SwitchboardCore
 import SwitchboardServices
 import SwitchboardStorage
+import SwitchboardWorkers
 
 /// Segment's HTTP Tracking API, so Segment's SDKs work pointed at Switchboard. Answers 200
 /// only once the events are durably committed.
@@ -60,7 +61,15 @@ struct SegmentIngestController {
         }
         guard let source else { throw APIError.unauthorized("a write key is required: HTTP Basic with the write key as user name") }
         let normalizer = SegmentMessageNormalizer(source: source, receivedAt: dependencies.now(), identifiers: dependencies.identifiers)
-        try await dependencies.ingest.ingest(try events(normalizer, body))
+        let normalized: [Event]
+        do {
+            normalized = try events(normalizer, body)
+        } catch {
+            dependencies.metrics.eventsIngested(sourceType: SourceType.segment.rawValue, outcome: "rejected")
+            throw error
+        }
+        try await dependencies.ingest.ingest(normalized)
+        dependencies.metrics.eventsIngested(sourceType: SourceType.segment.rawValue, outcome: "accepted", count: normalized.count)
         return .json(["success": true])
     }
 

@@ -6,6 +6,9 @@ import SwitchboardServices
 public enum APIRouter {
     public static func make(_ dependencies: Dependencies) -> Router<SwitchboardRequestContext> {
         let router = Router(context: SwitchboardRequestContext.self)
+        // Outermost first: the id reaches every line and every response, errors included.
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: HTTPMetricsMiddleware(metrics: dependencies.metrics))
         router.add(middleware: ErrorMiddleware())
         let routes = APIRouteBuilder(router: router, authenticator: Authenticator(keys: dependencies.tenancy))
         let operations = OperationsController(dependencies: dependencies)

@@ -2,6 +2,7 @@ import Foundation
 import SwitchboardCore
 import SwitchboardServices
 import SwitchboardStorage
+import SwitchboardWorkers
 
 /// What the controllers share: the storage roles they read and write, the services that do
 /// more than store, and the request plumbing (ids, time, body limits).
@@ -22,6 +23,9 @@ public struct Dependencies: Sendable {
     var maxRecurringSyncs: Int
     /// Succeeds when the database answers (readiness).
     var ping: @Sendable () async throws -> Void
+    /// `/metrics`, and the metrics the API records (HTTP requests, ingested events).
+    var metricsService: MetricsService
+    var metrics: SwitchboardMetrics { metricsService.metrics }
     var ingest: IngestService
     var destinations: DestinationService
     var subscriptions: SubscriptionService
@@ -35,8 +39,9 @@ public struct Dependencies: Sendable {
     public init(
         storage: any Storage, ingest: IngestService, destinations: DestinationService, subscriptions: SubscriptionService,
         deliveries: DeliveryService, identifiers: IdentifierGenerator, now: @escaping @Sendable () -> Date, maximumBodyBytes: Int,
-        maxRecurringSyncs: Int = 30, publicURL: String
+        maxRecurringSyncs: Int = 30, publicURL: String, metrics: MetricsService? = nil
     ) {
+        metricsService = metrics ?? MetricsService(statistics: storage, token: nil)
         (tenancy, sources, eventTypes, destinationStore, subscriptionStore) = (storage, storage, storage, storage, storage)
         (events, deliveryLog, profiles, audiences, syncs, dateTriggers) = (storage, storage, storage, storage, storage, storage)
         inboundReplays = storage

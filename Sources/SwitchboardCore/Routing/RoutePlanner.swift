@@ -59,11 +59,12 @@ public enum RoutePlanner {
         return routed
     }
 
-    /// The candidates the event matches, in order.
-    /// Candidates whose conditions read the profile are set aside for after the profile update.
+    /// The candidates the event matches, in order; an operational event about a destination
+    /// never goes to that destination. Candidates whose conditions read the profile are set aside for after the profile update.
     public static func plan(_ event: Event, candidates: [Subscription]) -> RoutedEvent {
         var routed = RoutedEvent(event: event, subscriptionIds: [])
-        for candidate in candidates {
+        let concerned = SystemEvents.concernedDestination(event)
+        for candidate in candidates where candidate.destinationId != concerned {
             if candidate.condition?.readsProfile == true {
                 routed.profileCandidates.append(candidate)
             } else if candidate.matches(event) {

@@ -15,6 +15,8 @@ public struct PostgresStorage: Storage, QueueBackend {
     /// Runs the connection pool when no service group does (tests, tools, setting up before the
     /// server starts); nil when the pool is a service of the server's group.
     private let poolTask: Task<Void, Never>?
+    /// Connections this process has taken from the pool and not yet given back (`/metrics`).
+    let connectionGauge = ConnectionGauge()
 
     /// The channel a node notifies when it adds due work, so idle nodes wake at once.
     static let workChannel = "switchboard_work"
@@ -108,7 +110,11 @@ public struct PostgresStorage: Storage, QueueBackend {
     // MARK: Connections and transactions
 
     func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in try await body(connection) }
+        try await client.withConnection { connection in
+            connectionGauge.add(1)
+            defer { connectionGauge.add(-1) }
+            return try await body(connection)
+        }
     }
 
     /// A transaction on one pooled connection; errors reach the caller as thrown (a conflict stays a conflict).

@@ -197,6 +197,22 @@ struct PostgresTransaction: QueueTransaction {
         _ = try await rows("UPDATE destinations SET failing_since = \(date?.milliseconds) WHERE id = \(destinationId)")
     }
 
+    func destinations(ids: [String]) async throws -> [String: Destination] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await rows("SELECT * FROM destinations WHERE id = ANY(\(ids))")
+        return Dictionary(rows.map(Destination.init(row:)).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func deliveriesOfSystemEvents(ids: [String]) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await rows(
+            """
+            SELECT deliveries.id FROM deliveries JOIN events ON events.id = deliveries.event_id
+            WHERE deliveries.id = ANY(\(ids)) AND events.source_id = \(SystemEvents.sourceId)
+            """)
+        return Set(rows.compactMap { $0.text("id") })
+    }
+
     func disableDestination(id: String, reason: String, now: Date) async throws -> Destination? {
         try await rows(
             """

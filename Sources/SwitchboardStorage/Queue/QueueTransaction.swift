@@ -28,6 +28,10 @@ protocol QueueTransaction: Sendable {
     func writeAttempts(_ attempts: [(record: AttemptRecord, state: DeliveryTransition.State)], now: Date) async throws
     func failingSince(destinationIds: [String]) async throws -> [String: Date]
     func setFailingSince(_ date: Date?, destinationId: String) async throws
+    /// The destinations with these ids that still exist.
+    func destinations(ids: [String]) async throws -> [String: Destination]
+    /// Those of these deliveries that carry an event Switchboard emitted itself.
+    func deliveriesOfSystemEvents(ids: [String]) async throws -> Set<String>
     /// Disables the destination if it is enabled; returns it as disabled, or nil when it already was.
     func disableDestination(id: String, reason: String, now: Date) async throws -> Destination?
 }

@@ -231,6 +231,28 @@ struct SQLiteTransaction: QueueTransaction {
         }
     }
 
+    func destinations(ids: [String]) async throws -> [String: Destination] {
+        guard !ids.isEmpty else { return [:] }
+        return try step { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM destinations WHERE id IN (\(SQLiteStorage.placeholders(ids.count)))", arguments: StatementArguments(ids))
+            return Dictionary(rows.map(Destination.init(row:)).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    func deliveriesOfSystemEvents(ids: [String]) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try step { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT deliveries.id FROM deliveries JOIN events ON events.id = deliveries.event_id
+                        WHERE deliveries.id IN (\(SQLiteStorage.placeholders(ids.count))) AND events.source_id = ?
+                        """, arguments: StatementArguments(ids + [SystemEvents.sourceId])))
+        }
+    }
+
     func disableDestination(id: String, reason: String, now: Date) async throws -> Destination? {
         try step { db in
             try db.execute(

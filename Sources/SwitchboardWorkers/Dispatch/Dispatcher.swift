@@ -35,13 +35,16 @@ public struct Dispatcher: Service {
     let random: @Sendable () -> Double
     let work: WorkSignal
     let logger: Logger
+    let metrics: SwitchboardMetrics
     private let pacer = Pacer()
     private let attempts: GroupCommitter<AttemptRecord>
 
     public init(
         queue: any DeliveryQueue, sender: WebhookSender, settings: Settings, now: @escaping @Sendable () -> Date,
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }, work: WorkSignal, logger: Logger
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }, work: WorkSignal, logger: Logger,
+        metrics: SwitchboardMetrics = .disabled
     ) {
+        self.metrics = metrics
         self.queue = queue
         self.sender = sender
         self.settings = settings
@@ -49,9 +52,11 @@ public struct Dispatcher: Service {
         self.random = random
         self.work = work
         self.logger = logger
-        self.attempts = GroupCommitter { [now, settings] records in
+        self.attempts = GroupCommitter { [now, settings, metrics] records in
             // A destination disabled by these attempts emits an event, which may have deliveries.
             if try await queue.recordAttempts(records, now: now(), disableAfter: settings.disableAfter) { work.workIsDue() }
+            // Counted once recorded: a lost commit is sent (and counted) again, not counted twice.
+            metrics.deliveries(records)
         }
     }
 
@@ -182,6 +187,7 @@ public struct Dispatcher: Service {
                 .response(status: status, retryAfter: result.header("Retry-After").flatMap { RetryPolicy.parseRetryAfter($0, now: now()) })
             } ?? .failure(result.error ?? .other)
         let response = AttemptResponse(status: result.status, body: result.body, durationMs: result.durationMs, error: result.error)
+        metrics.attemptDuration(milliseconds: result.durationMs)
         await record(
             DeliveryTransition.records(
                 for: job.deliveries, destination: job.destination, outcome: outcome, response: response, started: started, now: now(),
@@ -191,9 +197,32 @@ public struct Dispatcher: Service {
     private func record(_ records: [AttemptRecord], _ job: DeliveryJob) async {
         do {
             try await attempts.commit(records)
+            log(records)
         } catch {
             // The lease expires and the delivery is attempted again: at least once, never lost.
             logger.error("recording an attempt failed", metadata: ["delivery": "\(job.deliveries[0].id)"])
+        }
+    }
+}
+
+extension Dispatcher {
+    /// One line per attempt, with ids only: never a header, body or URL of the destination.
+    func log(_ records: [AttemptRecord]) {
+        for record in records {
+            let outcome = SwitchboardMetrics.outcome(record)
+            // Built only when written: this runs for every attempt.
+            guard outcome == "failed" || logger.logLevel <= .debug else { continue }
+            var metadata: Logger.Metadata = [
+                "delivery": "\(record.deliveryId)", "destination": "\(record.destinationId)", "attempt": "\(record.attempt.number)",
+                "outcome": "\(outcome)",
+            ]
+            if let status = record.attempt.responseStatus { metadata["response.status"] = "\(status)" }
+            if let error = record.attempt.error { metadata["error.kind"] = "\(error.rawValue)" }
+            if outcome == "failed" {
+                logger.notice("delivery failed", metadata: metadata)
+            } else {
+                logger.debug("delivery attempted", metadata: metadata)
+            }
         }
     }
 }

@@ -24,11 +24,13 @@ public struct Scheduler: Service {
     let settings: Settings
     let now: @Sendable () -> Date
     let logger: Logger
+    let metrics: SwitchboardMetrics
 
     public init(
         maintenance: any Maintenance, coordination: any Coordination, work: WorkSignal, settings: Settings = Settings(),
-        now: @escaping @Sendable () -> Date, logger: Logger
+        now: @escaping @Sendable () -> Date, logger: Logger, metrics: SwitchboardMetrics = .disabled
     ) {
+        self.metrics = metrics
         self.maintenance = maintenance
         self.coordination = coordination
         self.work = work
@@ -48,7 +50,8 @@ public struct Scheduler: Service {
             } catch is CancellationError {
                 return
             } catch {
-                logger.error("scheduled work failed", metadata: ["error": "\(error)"])
+                metrics.schedulerFailed()
+                logger.error("scheduled work failed", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
             }
             try? await Task.sleep(for: settings.interval)
         }
@@ -61,9 +64,15 @@ public struct Scheduler: Service {
         }
         while !Task.isCancelled, try await maintenance.armDateTriggers(now: now(), pageSize: settings.pageSize) {}
         try await drain { try await maintenance.expireCounts(now: now(), limit: settings.pageSize) }
-        try await drain { try await maintenance.fireDateTriggers(now: now(), limit: settings.pageSize) }
-        if try await maintenance.startDueSyncs(now: now()) > 0 { work.workIsDue() }
-        _ = try await maintenance.settleSyncRuns(now: now())
+        try await drain {
+            let fired = try await maintenance.fireDateTriggers(now: now(), limit: settings.pageSize)
+            metrics.dateTriggersFired(fired)
+            return fired
+        }
+        let started = try await maintenance.startDueSyncs(now: now())
+        metrics.syncRuns(outcome: "started", count: started)
+        if started > 0 { work.workIsDue() }
+        metrics.syncRuns(outcome: "finished", count: try await maintenance.settleSyncRuns(now: now()))
     }
 
     /// Repeats a step while it finds a full page; new events may be due after any of them.
