@@ -10,9 +10,9 @@ import Testing
         Destination(id: id, workspaceId: "ws_1", name: "name \(id)", url: "https://\(id).example.com", secret: WebhookSigner.newSecret(), createdAt: now, updatedAt: now)
     }
 
-    func subscription(_ id: String, to destinationId: String) -> Subscription {
+    func subscription(_ id: String, to destinationId: String, eventNames: [String] = ["Delivery Failed", "Destination Recovered", "Destination Disabled"]) -> Subscription {
         Subscription(
-            id: id, workspaceId: "ws_1", destinationId: destinationId, name: id, eventNames: ["*"], condition: nil, mapping: nil, createdAt: now,
+            id: id, workspaceId: "ws_1", destinationId: destinationId, name: id, eventNames: eventNames, condition: nil, mapping: nil, createdAt: now,
             updatedAt: now)
     }
 
@@ -44,5 +44,20 @@ import Testing
         #expect(RoutePlanner.plan(recovered, candidates: candidates).subscriptionIds == ["sub_b"])
         // Destination Disabled still reaches the disabled destination's subscriptions (as before).
         #expect(RoutePlanner.plan(disabled, candidates: candidates).subscriptionIds == ["sub_a", "sub_b"])
+    }
+
+    @Test func failuresAndRecoveriesGoOnlyWhereTheyAreNamed() {
+        let failed = SystemEvents.deliveryFailed(
+            AttemptRecord(
+                deliveryId: "dlv_1", destinationId: "dst_a",
+                attempt: Attempt(number: 1, at: now, durationMs: 1, responseStatus: 400, responseBody: nil, error: nil), decision: .failed),
+            destination: destination("dst_a"), at: now, id: "evt_1")
+        let recovered = SystemEvents.destinationRecovered(destination("dst_a"), because: .enabled, at: now, id: "evt_2")
+        let disabled = SystemEvents.destinationDisabled(destination("dst_a"), reason: "gone", at: now, id: "evt_3")
+        let candidates = [subscription("sub_all", to: "dst_b", eventNames: ["*"]), subscription("sub_named", to: "dst_c", eventNames: ["Delivery Failed"])]
+        #expect(RoutePlanner.plan(failed, candidates: candidates).subscriptionIds == ["sub_named"])
+        #expect(RoutePlanner.plan(recovered, candidates: candidates).subscriptionIds == [])
+        // Destination Disabled keeps reaching `*` (as before).
+        #expect(RoutePlanner.plan(disabled, candidates: candidates).subscriptionIds == ["sub_all"])
     }
 }

@@ -55,6 +55,12 @@ public enum SystemEvents {
         return event.message["properties"]?["destinationId"]?.stringValue
     }
 
+    /// `Delivery Failed` and `Destination Recovered` reach only subscriptions that name them:
+    /// under `*` every failure would become one more request to every catch-all destination.
+    public static func needsExplicitName(_ event: Event) -> Bool {
+        event.sourceId == sourceId && (event.name == deliveryFailedName || event.name == destinationRecoveredName)
+    }
+
     /// A short description of what went wrong in the attempt.
     static func lastError(_ attempt: Attempt) -> String {
         if let status = attempt.responseStatus { return "the destination answered HTTP \(status)" }

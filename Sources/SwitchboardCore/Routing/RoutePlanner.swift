@@ -60,11 +60,12 @@ public enum RoutePlanner {
     }
 
     /// The candidates the event matches, in order; an operational event about a destination
-    /// never goes to that destination. Candidates whose conditions read the profile are set aside for after the profile update.
+    /// never goes to that destination, nor to `*`. Candidates whose conditions read the profile are set aside for after the profile update.
     public static func plan(_ event: Event, candidates: [Subscription]) -> RoutedEvent {
         var routed = RoutedEvent(event: event, subscriptionIds: [])
         let concerned = SystemEvents.concernedDestination(event)
-        for candidate in candidates where candidate.destinationId != concerned {
+        let explicitOnly = SystemEvents.needsExplicitName(event)
+        for candidate in candidates where candidate.destinationId != concerned && !(explicitOnly && !candidate.eventNames.contains(event.name)) {
             if candidate.condition?.readsProfile == true {
                 routed.profileCandidates.append(candidate)
             } else if candidate.matches(event) {
