@@ -110,7 +110,7 @@ enum MountNamespace {
         process.arguments = ["--mount", "/bin/sh", "-c", #"mount --bind "$1" /etc/hosts && grep -q probe.test /etc/hosts"#, "sh", file.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
+        guard (try? ProcessLaunch.run(process)) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }()

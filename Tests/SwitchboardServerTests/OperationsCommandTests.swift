@@ -270,7 +270,7 @@ struct CommandResult: CustomStringConvertible {
                     process.standardOutput = output
                     process.standardError = errors
                     process.standardInput = FileHandle.nullDevice
-                    try process.run()
+                    try ProcessLaunch.run(process)
                     // Standard error on a thread of its own: neither pipe can fill and stall the other.
                     let errorText = Shared("")
                     let errorsRead = DispatchSemaphore(value: 0)

@@ -28,7 +28,7 @@ final class ServerProcess: Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         self.process = process
         // Until the "listening" line, or the end of its output.
         let text = await Self.read(output.fileHandleForReading) { Self.listeningPort($0) != nil }
@@ -76,7 +76,7 @@ final class ServerProcess: Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try ProcessLaunch.run(process)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
@@ -101,5 +101,17 @@ enum ServerProcessError: Error, CustomStringConvertible {
         case .notBuilt(let path): "no server binary at \(path): run `swift build` first"
         case .didNotStart(let output): "the server did not start; it printed: \(output)"
         }
+    }
+}
+
+/// Foundation's `Process.run()` is not safe to call from several threads at once on Linux (a test
+/// run crashed inside it while commands and servers started in parallel): launches go one at a time.
+enum ProcessLaunch {
+    private static let lock = NSLock()
+
+    static func run(_ process: Process) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try process.run()
     }
 }
