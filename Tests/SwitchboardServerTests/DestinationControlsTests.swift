@@ -26,7 +26,7 @@ import Testing
         (0..<count).map { ["type": "track", "event": "Tick", "userId": .string(user($0)), "messageId": .string("m\($0)"), "properties": ["n": .int(Int64($0))]] }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func rateLimitHoldsInEveryOneSecondWindow() async throws {
         try await Receiver.with { receiver, url in
             try await Self.withServer { client in
@@ -51,7 +51,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func concurrencyCapHolds() async throws {
         try await Receiver.with { receiver, url in
             try await Self.withServer { client in
@@ -65,7 +65,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func perUserOrderHoldsUnderRandomDelaysAndRetries() async throws {
         try await Receiver.with { receiver, url in
             try await Self.withServer { client in
@@ -94,7 +94,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func batchesAreArraysUpToMaxSizeSignedWhole() async throws {
         try await Receiver.with { receiver, url in
             try await Self.withServer { client in
@@ -115,7 +115,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func failingDestinationsAreDisabledAndResumeWithNothingLost() async throws {
         try await Receiver.with { receiver, url in
             try await Self.withServer(disableAfter: 0.3) { client in
@@ -150,7 +150,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func activeFromHoldsDeliveriesUntilThen() async throws {
         try await Receiver.with { receiver, url in
             try await Self.withServer { client in

@@ -94,7 +94,8 @@ import Testing
             #expect(await probe.check() == .timedOut)
             fastest = min(fastest, ContinuousClock.now - started)
         }
-        #expect(fastest < .seconds(1))
+        // It answers on its own 200 ms timeout, never waiting out the hung ping (generous: a loaded machine stalls tasks).
+        #expect(fastest < .seconds(3))
         down.value.store(false, ordering: .relaxed)
         #expect(await probe.check() == .ready)
         #expect(await probe.check() == .ready)

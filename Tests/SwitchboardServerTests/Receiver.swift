@@ -91,7 +91,7 @@ final class Receiver: Sendable {
 }
 
 /// Polls `check` until it returns a value or the time is up (then the test fails).
-func eventually<T>(timeout: Duration = .seconds(10), _ check: () async throws -> T?) async throws -> T {
+func eventually<T>(timeout: Duration = .seconds(30), _ check: () async throws -> T?) async throws -> T {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if let value = try await check() { return value }

@@ -78,7 +78,7 @@ import Testing
         RenderedRequest(method: "POST", url: url, headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func refusedConnectionIsConnection() async throws {
         let closed = try RawServer(host: "127.0.0.1") { _ in }
         closed.stop()  // its listening socket is closed: nothing listens on the port now
@@ -87,7 +87,7 @@ import Testing
         #expect(result.error == .connection, "\(result)")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func silentServerIsTimeout() async throws {
         let silent = try RawServer(host: "127.0.0.1") { connection in
             _ = connection.readRequest()
@@ -100,7 +100,7 @@ import Testing
         #expect(result.durationMs < 5000, "\(result)")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func plainHTTPAnsweringHTTPSIsTLS() async throws {
         let plain = try RawServer(host: "127.0.0.1") { connection in
             connection.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")

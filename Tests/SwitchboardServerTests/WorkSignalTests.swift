@@ -23,7 +23,7 @@ import Testing
         #expect(await woken(signal))
     }
 
-    @Test(.enabled(if: TestDatabase.postgresURL != nil, "needs SWITCHBOARD_TEST_POSTGRES_URL"), .timeLimit(.minutes(1)))
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, "needs SWITCHBOARD_TEST_POSTGRES_URL"), .timeLimit(.minutes(3)))
     func workDueOnOneNodeWakesTheOthers() async throws {
         let url = try #require(TestDatabase.postgresURL)
         let (first, second) = (try PostgresStorage(url: url), try PostgresStorage(url: url))
