@@ -59,7 +59,7 @@ import Testing
                     #expect(response.error.code == "unavailable")
                     #expect(response.json["error"]?["message"]?.stringValue?.contains("database") == true)
                 }
-                #expect(took < .seconds(1))
+                #expect(took < .seconds(2))  // the server gives up at 700 ms; the rest is a loaded test process's own stalls
                 // Liveness does not depend on the database.
                 #expect(try await client.call(.get, "/healthz", key: nil).status == .ok)
             }
@@ -76,7 +76,7 @@ import Testing
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.error.code == "unavailable")
             }
-            #expect(took < .seconds(1))
+            #expect(took < .seconds(2))  // the server gives up at 700 ms; the rest is a loaded test process's own stalls
         }
     }
 
