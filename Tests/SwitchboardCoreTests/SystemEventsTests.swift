@@ -16,6 +16,18 @@ import Testing
             updatedAt: now)
     }
 
+    /// A `Delivery Failed`, a `Destination Recovered` and a `Destination Disabled`, each about dst_a.
+    func operationalEventsAboutA() -> (failed: Event, recovered: Event, disabled: Event) {
+        let record = AttemptRecord(
+            deliveryId: "dlv_1", destinationId: "dst_a",
+            attempt: Attempt(number: 1, at: now, durationMs: 1, responseStatus: 400, responseBody: nil, error: nil), decision: .failed)
+        return (
+            SystemEvents.deliveryFailed(record, destination: destination("dst_a"), at: now, id: "evt_1"),
+            SystemEvents.destinationRecovered(destination("dst_a"), because: .enabled, at: now, id: "evt_2"),
+            SystemEvents.destinationDisabled(destination("dst_a"), reason: "gone", at: now, id: "evt_3")
+        )
+    }
+
     @Test func deliveryFailedCarriesTheLastErrorButNoBody() {
         let record = AttemptRecord(
             deliveryId: "dlv_1", destinationId: "dst_a",
@@ -32,13 +44,7 @@ import Testing
     }
 
     @Test func anOperationalEventIsNotRoutedToTheDestinationItIsAbout() {
-        let failed = SystemEvents.deliveryFailed(
-            AttemptRecord(
-                deliveryId: "dlv_1", destinationId: "dst_a",
-                attempt: Attempt(number: 1, at: now, durationMs: 1, responseStatus: 400, responseBody: nil, error: nil), decision: .failed),
-            destination: destination("dst_a"), at: now, id: "evt_1")
-        let recovered = SystemEvents.destinationRecovered(destination("dst_a"), because: .enabled, at: now, id: "evt_2")
-        let disabled = SystemEvents.destinationDisabled(destination("dst_a"), reason: "gone", at: now, id: "evt_3")
+        let (failed, recovered, disabled) = operationalEventsAboutA()
         let candidates = [subscription("sub_a", to: "dst_a"), subscription("sub_b", to: "dst_b")]
         #expect(RoutePlanner.plan(failed, candidates: candidates).subscriptionIds == ["sub_b"])
         #expect(RoutePlanner.plan(recovered, candidates: candidates).subscriptionIds == ["sub_b"])
@@ -47,13 +53,7 @@ import Testing
     }
 
     @Test func failuresAndRecoveriesGoOnlyWhereTheyAreNamed() {
-        let failed = SystemEvents.deliveryFailed(
-            AttemptRecord(
-                deliveryId: "dlv_1", destinationId: "dst_a",
-                attempt: Attempt(number: 1, at: now, durationMs: 1, responseStatus: 400, responseBody: nil, error: nil), decision: .failed),
-            destination: destination("dst_a"), at: now, id: "evt_1")
-        let recovered = SystemEvents.destinationRecovered(destination("dst_a"), because: .enabled, at: now, id: "evt_2")
-        let disabled = SystemEvents.destinationDisabled(destination("dst_a"), reason: "gone", at: now, id: "evt_3")
+        let (failed, recovered, disabled) = operationalEventsAboutA()
         let candidates = [subscription("sub_all", to: "dst_b", eventNames: ["*"]), subscription("sub_named", to: "dst_c", eventNames: ["Delivery Failed"])]
         #expect(RoutePlanner.plan(failed, candidates: candidates).subscriptionIds == ["sub_named"])
         #expect(RoutePlanner.plan(recovered, candidates: candidates).subscriptionIds == [])
