@@ -32,6 +32,33 @@ import Testing
         for start in all { #expect(all.filter { $0 >= start && $0 < start + 1 }.count <= 10) }
     }
 
+    /// A busy node reserves its starts as far ahead as it has lately needed to reach them, never
+    /// before a slot another lease reserved, and never further than half the lookahead.
+    @Test func startLeadMovesTheFirstFreeSlot() {
+        let led = LeasePlanner.plan(candidates: candidates(100), destinations: ["d": state(rate: 10)], now: now, limit: 10, startLead: 0.2)
+        #expect(led.sends.compactMap(\.startAt).first == now.addingTimeInterval(0.2))
+        #expect(led.sends.count == 8)  // 0.2 ... 0.97 s
+        let reserved = LeasePlanner.plan(
+            candidates: candidates(1), destinations: ["d": state(rate: 10, next: now.addingTimeInterval(0.6))], now: now, limit: 10, startLead: 0.2)
+        #expect(reserved.sends.first?.startAt == now.addingTimeInterval(0.6))
+        let capped = LeasePlanner.plan(candidates: candidates(1), destinations: ["d": state(rate: 10)], now: now, limit: 10, startLead: 30)
+        #expect(capped.sends.first?.startAt == now.addingTimeInterval(StartLead.maximum))
+    }
+
+    @Test func startLeadFollowsTheSlowestRecentDelayAndDecays() {
+        var lead = StartLead()
+        lead.observe(delay: 0.12)
+        lead.observe(delay: 0.01)
+        #expect(abs(lead.seconds - 0.108) < 1e-9)  // one faster start keeps most of it
+        for _ in 0..<60 { lead.observe(delay: 0.005) }
+        #expect(lead.seconds == 0.005)
+        lead.observe(delay: 9)
+        #expect(lead.seconds == StartLead.maximum)
+        lead.observe(delay: .nan)
+        lead.observe(delay: -.infinity)
+        #expect(lead.seconds == StartLead.maximum)
+    }
+
     @Test func aSlotFurtherThanTheLookaheadWaits() {
         let plan = LeasePlanner.plan(candidates: candidates(3), destinations: ["d": state(rate: 1, next: now.addingTimeInterval(5))], now: now, limit: 10)
         #expect(plan.sends.isEmpty)

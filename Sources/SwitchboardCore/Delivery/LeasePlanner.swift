@@ -85,7 +85,11 @@ public enum LeasePlanner {
     /// - Parameters:
     ///   - candidates: oldest due first.
     ///   - limit: most requests to plan (the dispatcher's free capacity).
-    public static func plan(candidates: [Candidate], destinations: [String: DestinationState], now: Date, limit: Int) -> Plan {
+    ///   - startLead: the earliest rate-limited start, after `now`: when the node can actually start it.
+    public static func plan(
+        candidates: [Candidate], destinations: [String: DestinationState], now: Date, limit: Int, startLead: TimeInterval = 0
+    ) -> Plan {
+        let earliestStart = now.addingTimeInterval(min(max(startLead, 0), StartLead.maximum))
         var sends: [Send] = []
         var state = destinations
         var nextSendAt: [String: Date] = [:]
@@ -106,7 +110,7 @@ public enum LeasePlanner {
             }
             var startAt: Date?
             if let perSecond = destination.rateLimitPerSecond {
-                let slot = max(now, destination.nextSendAt ?? now)
+                let slot = max(earliestStart, destination.nextSendAt ?? earliestStart)
                 guard slot.timeIntervalSince(now) < rateLookahead else { continue }
                 startAt = slot
                 destination.nextSendAt = slot.addingTimeInterval(spacing(perSecond: perSecond))

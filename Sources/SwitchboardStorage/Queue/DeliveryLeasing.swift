@@ -3,17 +3,17 @@ import SwitchboardCore
 
 // Leasing: read the due candidates and their destinations, plan (`LeasePlanner`), apply.
 extension QueueBackend {
-    public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
+    public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int, startLead: TimeInterval) async throws -> [DeliveryJob] {
         try await transaction(.leasing) { transaction in
-            try await Self.lease(in: transaction, now: now, leaseSeconds: leaseSeconds, limit: limit)
+            try await Self.lease(in: transaction, now: now, leaseSeconds: leaseSeconds, limit: limit, startLead: startLead)
         }
     }
 
-    static func lease(in transaction: Transaction, now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
+    static func lease(in transaction: Transaction, now: Date, leaseSeconds: Double, limit: Int, startLead: TimeInterval) async throws -> [DeliveryJob] {
         let candidates = try await transaction.dueCandidates(now: now, limit: min(limit * 2, 2000))
         guard !candidates.isEmpty else { return [] }
         let inputs = try await transaction.leaseInputs(destinationIds: Array(Set(candidates.map(\.destinationId))).sorted(), now: now)
-        let plan = LeasePlanner.plan(candidates: candidates, destinations: inputs.mapValues(\.state), now: now, limit: limit)
+        let plan = LeasePlanner.plan(candidates: candidates, destinations: inputs.mapValues(\.state), now: now, limit: limit, startLead: startLead)
         if !plan.setAside.isEmpty {
             let setAside = candidates.filter { plan.setAside.contains($0.deliveryId) }.map(LeasePlanner.crashedAttempt(now: now))
             try await transaction.writeAttempts(setAside.map { ($0, $0.nextState) }, now: now)

@@ -5,8 +5,9 @@ import SwitchboardCore
 public protocol DeliveryQueue: Sendable {
     /// Leases up to `limit` requests' worth of due deliveries of enabled, active destinations for
     /// `leaseSeconds`, under each destination's rate limit, concurrency cap, per-user order and
-    /// batching; a lease that expires (its node died) makes the deliveries due again.
-    func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob]
+    /// batching; a lease that expires (its node died) makes the deliveries due again. Rate-limited
+    /// starts are reserved from `startLead` seconds after `now` (`StartLead`).
+    func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int, startLead: TimeInterval) async throws -> [DeliveryJob]
     /// Records attempts and moves their deliveries on, in one transaction. A destination whose
     /// attempts have all failed for `disableAfter` is disabled and `Destination Disabled` emitted.
     /// Returns true when that added deliveries (new work is due).
@@ -14,6 +15,12 @@ public protocol DeliveryQueue: Sendable {
     func recordAttempts(_ records: [AttemptRecord], now: Date, disableAfter: TimeInterval) async throws -> Bool
     /// Gives leased deliveries back unsent (a missed rate-limit slot, a shutdown): due again at once.
     func releaseLeases(deliveryIds: [String]) async throws
+}
+
+extension DeliveryQueue {
+    public func leaseDeliveries(now: Date, leaseSeconds: Double, limit: Int) async throws -> [DeliveryJob] {
+        try await leaseDeliveries(now: now, leaseSeconds: leaseSeconds, limit: limit, startLead: 0)
+    }
 }
 
 /// Leased work: one delivery, or a batch of one subscription's deliveries, to send as one request.

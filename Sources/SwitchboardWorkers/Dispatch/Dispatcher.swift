@@ -37,6 +37,7 @@ public struct Dispatcher: Service {
     let logger: Logger
     let metrics: SwitchboardMetrics
     private let pacer = Pacer()
+    private let startLead = SharedStartLead()
     private let attempts: GroupCommitter<AttemptRecord>
 
     public init(
@@ -84,9 +85,11 @@ public struct Dispatcher: Service {
             return true
         }
         var jobs: [DeliveryJob] = []
+        let leasedAt = now()
         if room > 0 {
             do {
-                jobs = try await queue.leaseDeliveries(now: now(), leaseSeconds: settings.leaseSeconds, limit: room)
+                jobs = try await queue.leaseDeliveries(
+                    now: leasedAt, leaseSeconds: settings.leaseSeconds, limit: room, startLead: startLead.seconds)
             } catch {
                 logger.error("leasing deliveries failed", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
             }
@@ -105,7 +108,7 @@ public struct Dispatcher: Service {
                     running.add(-1)
                     work.capacityFreed()
                 }
-                guard await waitForSlot(job) else {
+                guard await waitForSlot(job, leasedAt: leasedAt) else {
                     if !waits { inFlight.add(-1) }
                     return
                 }
@@ -133,8 +136,9 @@ public struct Dispatcher: Service {
     /// Waits for the request's rate-limit slot, which storage reserved for it among every
     /// node's, then keeps this node's actual starts apart too; false when the slot was missed by
     /// more than the tolerance: the deliveries are handed back, to be leased again with a new slot.
-    func waitForSlot(_ job: DeliveryJob) async -> Bool {
+    func waitForSlot(_ job: DeliveryJob, leasedAt: Date) async -> Bool {
         guard let startAt = job.startAt, let perSecond = job.destination.rateLimitPerSecond else { return true }
+        startLead.observe(delay: now().timeIntervalSince(leasedAt))
         let wait = startAt.timeIntervalSince(now())
         if wait > 0 { try? await Task.sleep(for: .microseconds(Int64(flooringSaturating: (wait * 1_000_000).rounded(.up)) ?? 0)) }
         // The latest start that stays within the slot's tolerance, on this process's clock.
@@ -143,6 +147,7 @@ public struct Dispatcher: Service {
         if slack >= 0, await pacer.start(job.destination.id, spacing: LeasePlanner.spacing(perSecond: perSecond), latest: latest) {
             return true
         }
+        logger.debug("missed its rate-limit slot", metadata: ["delivery": "\(job.deliveries[0].id)", "late.seconds": "\(-slack)"])
         await handBack(job)
         return false
     }
@@ -248,6 +253,13 @@ actor Pacer {
 }
 
 /// A count shared by concurrent tasks.
+/// This node's `StartLead`, shared by its sending tasks.
+final class SharedStartLead: Sendable {
+    private let state = Mutex(StartLead())
+    var seconds: TimeInterval { state.withLock(\.seconds) }
+    func observe(delay: TimeInterval) { state.withLock { $0.observe(delay: delay) } }
+}
+
 final class Counter: Sendable {
     private let count = Atomic<Int>(0)
     var value: Int { count.load(ordering: .relaxed) }
