@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // Pure core: event model, ids, validation, roles. No I/O.
@@ -100,6 +102,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The admin panel at /admin: server-rendered pages over the same services as the API.
+        .target(
+            name: "SwitchboardAdmin",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardStorage",
+                "SwitchboardServices",
+                "SwitchboardWorkers",
+                "SwitchboardAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The server as one process: storage, API and workers in one service group.
         .target(
             name: "SwitchboardServer",
@@ -109,6 +128,7 @@ let package = Package(
                 "SwitchboardWorkers",
                 "SwitchboardServices",
                 "SwitchboardAPI",
+                "SwitchboardAdmin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -155,6 +175,7 @@ let package = Package(
                 "SwitchboardServices",
                 "SwitchboardAPI",
                 "SwitchboardServer",
+                "SwitchboardAdmin",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
