@@ -104,7 +104,7 @@ import Testing
             #expect(!list.html.contains("Add new webhook"))
             let detail = try await viewer.get("/admin/destinations/\(id)")
             #expect(detail.status == .ok)
-            #expect(!detail.html.contains("Rotate secret") && !detail.html.contains("Send test event") && !detail.html.contains(">Edit<"))
+            #expect(!detail.html.contains("Rotate secret") && !detail.html.contains("/test\"") && !detail.html.contains(">Edit<"))
             #expect(try await viewer.get("/admin/destinations/new").status == .forbidden)
             let csrf = try #require(detail.csrf)  // the sign-out form's
             let disable = try await viewer.post("/admin/destinations/\(id)/disable", ["csrf": csrf])
@@ -263,7 +263,10 @@ import Testing
                 #expect(detail.html.contains("401 Unauthorized") && detail.html.contains("nope") && detail.html.contains("Order Completed"))
                 #expect(detail.html.contains(" ms</td>"))
                 let dashboard = try await browser.get("/admin")
-                #expect(dashboard.html.contains("<strong>1</strong> events in") && dashboard.html.contains("Activity</a>"))
+                // The track event, and any operational event the failure made.
+                #expect(dashboard.html.contains("</strong> events in") && !dashboard.html.contains("<strong>0</strong> events in"))
+                #expect(dashboard.html.contains("<strong>1</strong> deliveries out") && dashboard.html.contains("Success rate: <strong>0.0%</strong>"))
+                #expect(dashboard.html.contains("Activity</a></td><td>1</td><td>0</td>"))
                 let retried = try await browser.post("/admin/activity/\(deliveryId)/retry", ["csrf": try #require(detail.csrf)])
                 #expect(retried.status == .ok && retried.html.contains("Queued again"))
                 try await eventually {

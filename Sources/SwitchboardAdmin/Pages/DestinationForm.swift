@@ -51,15 +51,18 @@ struct DestinationForm {
         }
         func text(_ name: String) -> String { (values[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         var fields: [String: JSONValue] = [
-            "name": .string(text("name")), "url": .string(text("url")), "method": .string(text("method")),
-            "signing": .string(text("signing")), "ordering": .string(text("ordering")), "enabled": .bool(enabled),
-            "timeoutMs": number(text("timeoutMs")),
-            "retrySchedule": .array(text("retrySchedule").split(separator: ",").map { number(String($0)) }),
+            "name": .string(text("name")), "url": .string(text("url")), "enabled": .bool(enabled),
             "rateLimit": text("rateLimit").isEmpty ? .null : ["perSecond": number(text("rateLimit"))],
             "maxConcurrency": text("maxConcurrency").isEmpty ? .null : number(text("maxConcurrency")),
             "activeFrom": text("activeFrom").isEmpty ? .null : .string(AdminFormat.rfc3339(fromLocalInput: text("activeFrom")) ?? text("activeFrom")),
             "headers": .object(Dictionary(headers.map { ($0.name.trimmingCharacters(in: .whitespaces), JSONValue.string($0.value)) }, uniquingKeysWith: { _, last in last })),
         ]
+        // Left blank: the API's default on create, unchanged on edit.
+        for name in ["method", "signing", "ordering"] where !text(name).isEmpty { fields[name] = .string(text(name)) }
+        if !text("timeoutMs").isEmpty { fields["timeoutMs"] = number(text("timeoutMs")) }
+        if !text("retrySchedule").isEmpty {
+            fields["retrySchedule"] = .array(text("retrySchedule").split(separator: ",").map { number(String($0)) })
+        }
         if text("batchMaxSize").isEmpty {
             fields["batching"] = .null
         } else {

@@ -69,7 +69,8 @@ struct DestinationPages {
             if let activeFrom = destination.activeFrom { row["activeFrom"] = AdminFormat.time(activeFrom) }
             return row
         }
-        var data: [String: Any] = ["rows": rows, "hasRows": !rows.isEmpty, "search": search ?? ""]
+        var data: [String: Any] = ["rows": rows, "hasRows": !rows.isEmpty]
+        if let search { data["search"] = search }
         if let next = page.nextCursor { data["next"] = next }
         return panel.renderer.page("destinations", title: "Destinations", data: data, user: user, section: "destinations")
     }

@@ -45,7 +45,7 @@ enum AdminFormat {
 
     /// `200 OK`, `401 Unauthorized`: the code and its reason, as Braze's activity log shows them.
     static func status(_ code: Int) -> String {
-        "\(code) \(HTTPResponse.Status(code: code).reasonPhrase)".trimmingCharacters(in: .whitespaces)
+        StatusText.describe(code)
     }
 
     /// `97.5%`, or a dash when there is nothing to rate.
