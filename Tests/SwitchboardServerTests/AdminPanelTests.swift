@@ -152,6 +152,11 @@ import Testing
             #expect(found.html.contains("Loyalty CRM") && found.html.contains("<td>Yes</td>") && found.html.contains("Enabled"))
             let missing = try await browser.get("/admin/destinations?search=nothing-like-it")
             #expect(missing.html.contains("No destination matches"))
+            // A filter per column with few values: status and legacy.
+            #expect(try await browser.get("/admin/destinations?status=enabled&legacy=yes").html.contains("Loyalty CRM"))
+            #expect(try await browser.get("/admin/destinations?legacy=no").html.contains("No destination matches these filters"))
+            #expect(try await browser.get("/admin/destinations?status=disabled").html.contains("No destination matches these filters"))
+            #expect(try await browser.get("/admin/destinations?status=maybe").status == .badRequest)
         }
     }
 

@@ -51,8 +51,15 @@ struct DestinationPages {
         let user = try context.signedIn()
         let query = FormFields(encoded: request.uri.query ?? "")
         let search = query["search"]
+        // One filter per column that has few values: status and legacy; name and URL go by the search box.
+        let status = query["status"]
+        let legacyFilter = query["legacy"]
+        if let status, status != "enabled", status != "disabled" { throw AdminError.badRequest("Status must be enabled or disabled.") }
+        if let legacyFilter, legacyFilter != "yes", legacyFilter != "no" { throw AdminError.badRequest("Legacy must be yes or no.") }
+        let filter = DestinationFilter(
+            search: search, enabled: status.map { $0 == "enabled" }, legacy: legacyFilter.map { $0 == "yes" })
         let page = try await panel.storage.listDestinations(
-            workspaceId: user.workspaceId, search: search, page: PageRequest(limit: PageRequest.defaultLimit, cursor: query["cursor"]))
+            workspaceId: user.workspaceId, filter: filter, page: PageRequest(limit: PageRequest.defaultLimit, cursor: query["cursor"]))
         // Two grouped queries for the whole page, never one per row.
         let day = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: panel.now().addingTimeInterval(-86400))
         let subscriptions = try await panel.storage.listSubscriptions(
@@ -69,9 +76,19 @@ struct DestinationPages {
             if let activeFrom = destination.activeFrom { row["activeFrom"] = AdminFormat.time(activeFrom) }
             return row
         }
-        var data: [String: Any] = ["rows": rows, "hasRows": !rows.isEmpty]
+        var data: [String: Any] = [
+            "rows": rows, "hasRows": !rows.isEmpty, "filtered": search != nil || status != nil || legacyFilter != nil,
+            "statuses": [["value": "enabled", "label": "Enabled", "selected": status == "enabled"], ["value": "disabled", "label": "Disabled", "selected": status == "disabled"]],
+            "legacies": [["value": "yes", "label": "Yes", "selected": legacyFilter == "yes"], ["value": "no", "label": "No", "selected": legacyFilter == "no"]],
+        ]
         if let search { data["search"] = search }
-        if let next = page.nextCursor { data["next"] = next }
+        if let next = page.nextCursor {
+            var parameters = ["cursor=" + ActivityPages.escape(next)]
+            for (name, value) in [("search", search), ("status", status), ("legacy", legacyFilter)] {
+                if let value { parameters.append(name + "=" + ActivityPages.escape(value)) }
+            }
+            data["next"] = "/admin/destinations?" + parameters.joined(separator: "&")
+        }
         return panel.renderer.page("destinations", title: "Destinations", data: data, user: user, section: "destinations")
     }
 

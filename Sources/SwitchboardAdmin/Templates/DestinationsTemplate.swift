@@ -4,6 +4,10 @@ enum DestinationsTemplate {
     <form method="get" action="/admin/destinations" class="filters" role="search">
       <label for="search">Search name or URL</label>
       <input id="search" name="search" type="search" value="{{search}}">
+      <label for="status">Status</label>
+      <select id="status" name="status"><option value="">any</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
+      <label for="legacy">Legacy</label>
+      <select id="legacy" name="legacy"><option value="">any</option>{{#legacies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/legacies}}</select>
       <button type="submit">Search</button>
       {{#canEdit}}<a class="button primary" href="/admin/destinations/new">Add new webhook</a>{{/canEdit}}
     </form>
@@ -23,11 +27,11 @@ enum DestinationsTemplate {
       {{/rows}}
       </tbody>
     </table>
-    {{#next}}<p><a href="/admin/destinations?cursor={{next}}{{#search}}&amp;search={{search}}{{/search}}">Next page</a></p>{{/next}}
+    {{#next}}<p><a href="{{next}}">Next page</a></p>{{/next}}
     {{/hasRows}}
     {{^hasRows}}
-    {{#search}}<p class="empty">No destination matches “{{search}}”. <a href="/admin/destinations">Show all</a>.</p>{{/search}}
-    {{^search}}<p class="empty">No destinations yet.{{#canEdit}} <a href="/admin/destinations/new">Add new webhook</a>: pick an event, give the URL and any headers.{{/canEdit}}</p>{{/search}}
+    {{#filtered}}<p class="empty">No destination matches{{#search}} “{{search}}”{{/search}}{{^search}} these filters{{/search}}. <a href="/admin/destinations">Show all</a>.</p>{{/filtered}}
+    {{^filtered}}<p class="empty">No destinations yet.{{#canEdit}} <a href="/admin/destinations/new">Add new webhook</a>: pick an event, give the URL and any headers.{{/canEdit}}</p>{{/filtered}}
     {{/hasRows}}
     """#
 }
