@@ -57,5 +57,6 @@ public struct AdminPanel: Sendable {
         DashboardPage(panel: self).register(on: signedIn)
         DestinationPages(panel: self).register(on: signedIn)
         ActivityPages(panel: self).register(on: signedIn)
+        EventPages(panel: self).register(on: signedIn)
     }
 }

@@ -182,7 +182,10 @@ import Testing
             let destination = try await client.create("/v1/destinations", ["name": "<script>alert(1)</script>", "url": "https://example.com/hook"])
             let id = try #require(destination["id"]?.stringValue)
             var browser = try await AdminBrowser.signedIn(client)
-            for uri in ["/admin/destinations", "/admin/destinations/\(id)", "/admin/destinations/\(id)/edit", "/admin/destinations?search=%3Cscript%3E"] {
+            let writeKey = try await client.makeWriteKey()
+            _ = try await client.call(
+                .post, "/v1/track", key: nil, json: ["event": "<script>alert(1)</script>", "userId": "u", "messageId": "x1"], headers: basicAuth(writeKey))
+            for uri in ["/admin/destinations", "/admin/destinations/\(id)", "/admin/destinations/\(id)/edit", "/admin/destinations?search=%3Cscript%3E", "/admin/events"] {
                 let page = try await browser.get(uri)
                 #expect(page.status == .ok, "\(uri)")
                 #expect(!page.html.contains("<script>alert(1)</script>"), "\(uri)")
@@ -264,6 +267,14 @@ import Testing
                 #expect(log.html.contains(deliveryId) && log.html.contains("Failed") && log.html.contains("401 Unauthorized"))
                 #expect(try await browser.get("/admin/activity?status=succeeded").html.contains("No deliveries match"))
                 #expect(try await browser.get("/admin/activity?status=bogus").status == .badRequest)
+                // The events explorer finds the event, and its page lists the delivery it made.
+                let events = try await browser.get("/admin/events?name=Order+Completed&type=track")
+                #expect(events.status == .ok && events.html.contains("<td>Order Completed</td><td>u1</td>"))
+                let eventId = try #require(failed["eventId"]?.stringValue)
+                let event = try await browser.get("/admin/events/\(eventId)")
+                #expect(event.html.contains(deliveryId) && event.html.contains("&quot;messageId&quot;:&quot;m1&quot;"))
+                #expect(try await browser.get("/admin/events?name=Nothing").html.contains("No events match"))
+                #expect(try await browser.get("/admin/events?type=bogus").status == .badRequest)
                 let detail = try await browser.get("/admin/activity/\(deliveryId)")
                 #expect(detail.html.contains("401 Unauthorized") && detail.html.contains("nope") && detail.html.contains("Order Completed"))
                 #expect(detail.html.contains(" ms</td>"))
@@ -293,6 +304,7 @@ import Testing
             #expect(try await browser.get("/admin").html.contains("No destinations yet"))
             #expect(try await browser.get("/admin/destinations").html.contains("Add new webhook</a>: pick an event"))
             #expect(try await browser.get("/admin/activity").html.contains("No deliveries match"))
+            #expect(try await browser.get("/admin/events").html.contains("No events match"))
             #expect(try await browser.get("/admin/destinations/dst_nope").status == .notFound)
         }
     }

@@ -13,10 +13,12 @@ struct DashboardPage {
             let now = panel.now()
             let day = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: now.addingTimeInterval(-86400))
             let hour = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: now.addingTimeInterval(-3600))
-            // One page of destinations names the rows; a workspace with more shows ids for the rest.
+            // One page of destinations names the failure rows; a workspace with more shows ids for the rest.
             let destinations = try await panel.storage.listDestinations(
                 workspaceId: user.workspaceId, search: nil, page: PageRequest(limit: PageRequest.maximumLimit))
             let names = Dictionary(destinations.items.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            let switchedOff = try await panel.storage.listDestinations(
+                workspaceId: user.workspaceId, filter: DestinationFilter(enabled: false), page: PageRequest(limit: PageRequest.maximumLimit))
             func window(_ label: String, _ summary: ActivitySummary) -> [String: Any] {
                 let count = { (status: DeliveryStatus) in summary.deliveries.filter { $0.status == status }.reduce(0) { $0 &+ $1.count } }
                 return [
@@ -33,7 +35,7 @@ struct DashboardPage {
             let failures: [[String: Any]] = failed.sorted { $0.value > $1.value }.map {
                 ["id": $0.key, "name": names[$0.key] ?? $0.key, "failed": $0.value, "succeeded": succeeded[$0.key] ?? 0]
             }
-            let disabled: [[String: Any]] = destinations.items.filter { !$0.enabled }.map {
+            let disabled: [[String: Any]] = switchedOff.items.map {
                 ["id": $0.id, "name": $0.name, "reason": $0.disabledReason ?? ""]
             }
             var data: [String: Any] = [

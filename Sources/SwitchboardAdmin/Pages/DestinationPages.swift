@@ -53,18 +53,22 @@ struct DestinationPages {
         let search = query["search"]
         // One filter per column that has few values: status and legacy; name and URL go by the search box.
         let status = query["status"]
-        let legacyFilter = query["legacy"]
+        let legacyChoice = query["legacy"]
         if let status, status != "enabled", status != "disabled" { throw AdminError.badRequest("Status must be enabled or disabled.") }
-        if let legacyFilter, legacyFilter != "yes", legacyFilter != "no" { throw AdminError.badRequest("Legacy must be yes or no.") }
+        if let legacyChoice, legacyChoice != "yes", legacyChoice != "no" { throw AdminError.badRequest("Legacy must be yes or no.") }
         let filter = DestinationFilter(
-            search: search, enabled: status.map { $0 == "enabled" }, legacy: legacyFilter.map { $0 == "yes" })
+            search: search, enabled: status.map { $0 == "enabled" }, legacy: legacyChoice.map { $0 == "yes" })
         let page = try await panel.storage.listDestinations(
             workspaceId: user.workspaceId, filter: filter, page: PageRequest(limit: PageRequest.defaultLimit, cursor: query["cursor"]))
         // Two grouped queries for the whole page, never one per row.
         let day = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: panel.now().addingTimeInterval(-86400))
-        let subscriptions = try await panel.storage.listSubscriptions(
-            workspaceId: user.workspaceId, destinationId: nil, page: PageRequest(limit: PageRequest.maximumLimit))
-        let legacy = Set(subscriptions.items.filter { $0.format == .openloyaltyLegacy }.map(\.destinationId))
+        // The legacy ones of this page: the first as many legacy ones from the same cursor hold them all.
+        var legacyFilter = filter
+        legacyFilter.legacy = true
+        let legacy = Set(
+            try await panel.storage.listDestinations(
+                workspaceId: user.workspaceId, filter: legacyFilter, page: PageRequest(limit: PageRequest.defaultLimit, cursor: query["cursor"])
+            ).items.map(\.id))
         let rows: [[String: Any]] = page.items.map { destination in
             let counts = day.deliveries.filter { $0.destinationId == destination.id }
             let succeeded = counts.filter { $0.status == .succeeded }.reduce(0) { $0 &+ $1.count }
@@ -77,14 +81,14 @@ struct DestinationPages {
             return row
         }
         var data: [String: Any] = [
-            "rows": rows, "hasRows": !rows.isEmpty, "filtered": search != nil || status != nil || legacyFilter != nil,
+            "rows": rows, "hasRows": !rows.isEmpty, "filtered": search != nil || status != nil || legacyChoice != nil,
             "statuses": [["value": "enabled", "label": "Enabled", "selected": status == "enabled"], ["value": "disabled", "label": "Disabled", "selected": status == "disabled"]],
-            "legacies": [["value": "yes", "label": "Yes", "selected": legacyFilter == "yes"], ["value": "no", "label": "No", "selected": legacyFilter == "no"]],
+            "legacies": [["value": "yes", "label": "Yes", "selected": legacyChoice == "yes"], ["value": "no", "label": "No", "selected": legacyChoice == "no"]],
         ]
         if let search { data["search"] = search }
         if let next = page.nextCursor {
             var parameters = ["cursor=" + ActivityPages.escape(next)]
-            for (name, value) in [("search", search), ("status", status), ("legacy", legacyFilter)] {
+            for (name, value) in [("search", search), ("status", status), ("legacy", legacyChoice)] {
                 if let value { parameters.append(name + "=" + ActivityPages.escape(value)) }
             }
             data["next"] = "/admin/destinations?" + parameters.joined(separator: "&")

@@ -10,5 +10,7 @@ enum AdminTemplates {
         ("destination", DestinationTemplate.template),
         ("activity", ActivityTemplate.template),
         ("delivery", DeliveryTemplate.template),
+        ("events", EventsTemplate.template),
+        ("event", EventTemplate.template),
     ]
 }

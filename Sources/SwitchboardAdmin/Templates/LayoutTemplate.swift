@@ -17,6 +17,7 @@ enum LayoutTemplate {
         <a href="/admin"{{#nav_dashboard}} aria-current="page"{{/nav_dashboard}}>Dashboard</a>
         <a href="/admin/destinations"{{#nav_destinations}} aria-current="page"{{/nav_destinations}}>Destinations</a>
         <a href="/admin/activity"{{#nav_activity}} aria-current="page"{{/nav_activity}}>Activity log</a>
+        <a href="/admin/events"{{#nav_events}} aria-current="page"{{/nav_events}}>Events</a>
       </nav>
       <form class="signout" method="post" action="/admin/sign-out">
         <span class="who">{{name}} ({{role}})</span>
