@@ -17,6 +17,8 @@ public struct AdminPanel: Sendable {
     let now: @Sendable () -> Date
     /// `--public-url`: https makes the cookie `Secure`; its origin is accepted for forms.
     let publicURL: String?
+    /// What ingest URLs start with (the public URL, or the address the server listens on).
+    let ingestBaseURL: String
     let renderer: AdminRenderer
 
     /// How long a session lasts after signing in.
@@ -24,8 +26,9 @@ public struct AdminPanel: Sendable {
 
     public init(
         storage: any Storage, destinations: DestinationService, deliveries: DeliveryService, identifiers: IdentifierGenerator,
-        now: @escaping @Sendable () -> Date, publicURL: String?
+        now: @escaping @Sendable () -> Date, publicURL: String?, ingestBaseURL: String
     ) throws {
+        self.ingestBaseURL = ingestBaseURL
         self.storage = storage
         self.destinations = destinations
         self.deliveries = deliveries
@@ -58,5 +61,6 @@ public struct AdminPanel: Sendable {
         DestinationPages(panel: self).register(on: signedIn)
         ActivityPages(panel: self).register(on: signedIn)
         EventPages(panel: self).register(on: signedIn)
+        SourcePages(panel: self).register(on: signedIn)
     }
 }

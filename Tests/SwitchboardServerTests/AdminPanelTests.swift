@@ -298,6 +298,36 @@ import Testing
         }
     }
 
+    @Test func addingASourceShowsItsIngestURLAndACurlExample() async throws {
+        try await withSwitchboard { client in
+            var browser = try await AdminBrowser.signedIn(client)
+            #expect(try await browser.get("/admin/sources").html.contains("No sources yet"))
+            let form = try await browser.get("/admin/sources/new")
+            let csrf = try #require(form.csrf)
+            let refused = try await browser.post("/admin/sources/new", ["csrf": csrf, "name": "  ", "type": "segment", "eventNamePrefix": "web-"])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.html.contains(#"id="name-error""#) && refused.html.contains(#"value="web-""#))
+            let badType = try await browser.post("/admin/sources/new", ["csrf": csrf, "name": "x", "type": "carrier-pigeon"])
+            #expect(badType.status == .unprocessableContent && badType.html.contains("type"))
+            let saved = try await browser.post("/admin/sources/new", ["csrf": csrf, "name": "Website <b>", "type": "segment"])
+            #expect(saved.status == .seeOther)
+            let source = try #require(try await client.call(.get, "/v1/sources").json["data"]?.arrayValue?.first)
+            let writeKey = try #require(source["writeKey"]?.stringValue)
+            let page = try await browser.get(try #require(saved.location))
+            #expect(page.html.contains("Website &lt;b&gt;") && page.html.contains(writeKey))
+            #expect(page.html.contains("curl -u &#39;\(writeKey):&#39;") || page.html.contains("curl -u &#x27;\(writeKey):&#x27;") || page.html.contains("curl -u '\(writeKey):'"))
+            #expect(page.html.contains("/v1/batch"))
+            let list = try await browser.get("/admin/sources")
+            #expect(list.html.contains("Website &lt;b&gt;") && list.html.contains("/v1/batch"))
+            let viewerKey = try await client.makeKey(role: .viewer)
+            var viewer = try await AdminBrowser.signedIn(client, key: viewerKey)
+            let viewerPage = try await viewer.get("/admin/sources")
+            #expect(!viewerPage.html.contains("Add source"))
+            let refusedForViewer = try await viewer.post("/admin/sources/new", ["csrf": try #require(viewerPage.csrf), "name": "y", "type": "segment"])
+            #expect(refusedForViewer.status == .forbidden && refusedForViewer.html.contains("can look but not change"))
+        }
+    }
+
     @Test func emptyStatesSayWhatToDoNext() async throws {
         try await withSwitchboard { client in
             var browser = try await AdminBrowser.signedIn(client)

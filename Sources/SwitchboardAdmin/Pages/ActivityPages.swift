@@ -111,11 +111,13 @@ struct ActivityPages {
             "destinationName": destination?.name ?? delivery.destinationId, "eventId": delivery.eventId, "eventName": event?.name ?? "",
             "created": AdminFormat.time(delivery.createdAt), "hasAttempts": !delivery.attempts.isEmpty,
             "attempts": delivery.attempts.map { attempt in
-                [
+                var row: [String: Any] = [
                     "number": attempt.number, "at": AdminFormat.time(attempt.at), "durationMs": attempt.durationMs,
                     "response": attempt.responseStatus.map(AdminFormat.status) ?? "no response", "error": attempt.error?.rawValue ?? "",
-                    "body": attempt.responseBody ?? "",
-                ] as [String: Any]
+                ]
+                // Mustache shows a section for any string, empty too: an empty body is left out.
+                if let body = attempt.responseBody, !body.isEmpty { row["body"] = body }
+                return row
             },
         ]
         if let next = delivery.nextAttemptAt, delivery.status == .pending { data["nextAttempt"] = AdminFormat.time(next) }

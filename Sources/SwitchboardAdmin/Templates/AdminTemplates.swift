@@ -12,5 +12,8 @@ enum AdminTemplates {
         ("delivery", DeliveryTemplate.template),
         ("events", EventsTemplate.template),
         ("event", EventTemplate.template),
+        ("sources", SourcesTemplate.template),
+        ("sourceForm", SourceFormTemplate.template),
+        ("source", SourceTemplate.template),
     ]
 }

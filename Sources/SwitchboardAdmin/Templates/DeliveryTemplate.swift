@@ -19,11 +19,11 @@ enum DeliveryTemplate {
     {{#hasAttempts}}
     <table>
       <thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Status</th><th scope="col">Latency</th><th scope="col">Error</th><th scope="col">Response body</th></tr></thead>
-      <tbody>{{#attempts}}<tr><td>{{number}}</td><td><time datetime="{{at.iso}}" title="{{at.text}}">{{at.text}}</time></td><td>{{response}}</td><td>{{durationMs}} ms</td><td>{{error}}</td><td><pre>{{body}}</pre></td></tr>{{/attempts}}</tbody>
+      <tbody>{{#attempts}}<tr><td>{{number}}</td><td><time datetime="{{at.iso}}" title="{{at.text}}">{{at.text}}</time></td><td>{{response}}</td><td>{{durationMs}} ms</td><td>{{error}}</td><td>{{#body}}<pre>{{body}}</pre>{{/body}}{{^body}}none{{/body}}</td></tr>{{/attempts}}</tbody>
     </table>
     {{/hasAttempts}}
     {{^hasAttempts}}<p class="empty">Not attempted yet: it waits in the queue.</p>{{/hasAttempts}}
-    <h2>Request body</h2>
+    <h2>Request</h2>
     <pre>{{requestBody}}</pre>
     """#
 }

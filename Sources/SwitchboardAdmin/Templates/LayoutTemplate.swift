@@ -18,6 +18,7 @@ enum LayoutTemplate {
         <a href="/admin/destinations"{{#nav_destinations}} aria-current="page"{{/nav_destinations}}>Destinations</a>
         <a href="/admin/activity"{{#nav_activity}} aria-current="page"{{/nav_activity}}>Activity log</a>
         <a href="/admin/events"{{#nav_events}} aria-current="page"{{/nav_events}}>Events</a>
+        <a href="/admin/sources"{{#nav_sources}} aria-current="page"{{/nav_sources}}>Sources</a>
       </nav>
       <form class="signout" method="post" action="/admin/sign-out">
         <span class="who">{{name}} ({{role}})</span>
