@@ -26,6 +26,8 @@ import Testing
             #expect(wrong.status == .unauthorized)
             #expect(wrong.html.contains("That API key is not valid"))
             #expect(browser.cookie == nil)
+            let foreign = try await browser.post("/admin/sign-in", ["key": adminKey], origin: "https://evil.example")
+            #expect(foreign.status == .forbidden && browser.cookie == nil)
             let css = try await client.executeRequest(uri: "/admin/assets/admin.css", method: .get, headers: [:], body: nil)
             #expect(css.status == .ok && css.headers[.contentType]?.hasPrefix("text/css") == true)
         }
@@ -43,6 +45,10 @@ import Testing
             let dashboard = try await browser.get("/admin")
             #expect(dashboard.status == .ok)
             #expect(dashboard.html.contains("<h1>Dashboard</h1>"))
+            #expect(dashboard.headers[HTTPField.Name("X-Frame-Options")!] == "DENY" && dashboard.headers[.cacheControl] == "no-store")
+            // Signing out is a form like any other: without the token it is refused and the session stays.
+            #expect(try await browser.post("/admin/sign-out", [:]).status == .forbidden)
+            #expect(try await browser.get("/admin").status == .ok)
             let out = try await browser.post("/admin/sign-out", ["csrf": try #require(dashboard.csrf)])
             #expect(out.status == .seeOther && out.location == "/admin/sign-in")
             let after = try await browser.get("/admin")
