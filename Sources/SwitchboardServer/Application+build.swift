@@ -48,7 +48,7 @@ public func buildApplication(
         maintenance: storage, coordination: storage, work: work, settings: settings.schedules, now: now, logger: logger, metrics: metrics.metrics)
     let retention = RetentionService(storage: storage, coordination: storage, settings: settings.retention, now: now, logger: logger)
     return Application(
-        router: APIRouter.make(dependencies),
+        router: APIRouter.make(dependencies, tracing: settings.tracing),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(flooringSaturating: settings.idleTimeoutSeconds * 1000) ?? 30_000))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Switchboard"),
         services: opened.services + [work, dispatcher, scheduler, retention],

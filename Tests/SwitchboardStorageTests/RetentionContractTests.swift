@@ -125,7 +125,7 @@ import Testing
         }
         let before = try await storage.pendingMigrations()
         #expect(!before.isEmpty)
-        #expect(before.last?.hasSuffix("retention") == true)
+        #expect(before.contains { $0.hasSuffix("retention") })
         try await storage.migrate()
         #expect(try await storage.pendingMigrations().isEmpty)
     }

@@ -314,5 +314,6 @@ enum PostgresSchema {
         ),
         ("6-connectors", ConnectorColumns.migration),
         ("7-retention", RetentionIndex.migration),
+        ("8-trace-parent", TraceParentColumn.migration),
     ]
 }

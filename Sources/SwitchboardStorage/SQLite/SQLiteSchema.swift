@@ -333,6 +333,9 @@ enum SQLiteSchema {
         migrator.registerMigration("10-retention") { db in
             try db.execute(sql: RetentionIndex.migration)
         }
+        migrator.registerMigration("11-trace-parent") { db in
+            try db.execute(sql: TraceParentColumn.migration)
+        }
         return migrator
     }
 }
