@@ -266,7 +266,6 @@ actor Pacer {
     }
 }
 
-/// A count shared by concurrent tasks.
 /// This node's `StartLead`, shared by its sending tasks.
 final class SharedStartLead: Sendable {
     private let state = Mutex(StartLead())
@@ -274,6 +273,7 @@ final class SharedStartLead: Sendable {
     func observe(delay: TimeInterval) { state.withLock { $0.observe(delay: delay) } }
 }
 
+/// A count shared by concurrent tasks.
 final class Counter: Sendable {
     private let count = Atomic<Int>(0)
     var value: Int { count.load(ordering: .relaxed) }
