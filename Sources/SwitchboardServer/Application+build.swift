@@ -51,7 +51,7 @@ public func buildApplication(
     let scheduler = Scheduler(
         maintenance: storage, coordination: storage, work: work, settings: settings.schedules, now: now, logger: logger, metrics: metrics.metrics)
     let retention = RetentionService(storage: storage, coordination: storage, settings: settings.retention, now: now, logger: logger)
-    let router = APIRouter.make(dependencies)
+    let router = APIRouter.make(dependencies, tracing: settings.tracing)
     // The admin panel on the same router and port, over the same services.
     try AdminPanel(
         storage: storage, destinations: destinations, deliveries: deliveries, identifiers: identifiers, now: now, publicURL: settings.publicURL,

@@ -30,6 +30,8 @@ public struct ServerSettings: Sendable {
     /// A connection that sends no complete request part for this long is closed: half-sent
     /// requests cannot hold connections open.
     public var idleTimeoutSeconds: Double = 30
+    /// OpenTelemetry spans of ingest, routing and delivery, exported as the `OTEL_*` environment says.
+    public var tracing = false
     /// When set, `/metrics` needs `Authorization: Bearer <token>`.
     public var metricsToken: String?
     /// Per-destination gauges are read from the database at most this often, however often

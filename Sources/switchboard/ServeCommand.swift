@@ -70,6 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "When set, GET /metrics needs Authorization: Bearer <token> (env SWITCHBOARD_METRICS_TOKEN; default: open).")
     var metricsToken: String?
 
+    @Flag(help: "Export OpenTelemetry spans of ingest, routing and delivery over OTLP/HTTP, configured by the standard OTEL_* variables, e.g. OTEL_EXPORTER_OTLP_ENDPOINT (env SWITCHBOARD_TRACING=true; default off).")
+    var tracing = false
+
     func run() async throws {
         var flags: [AbsoluteConfigKey: ConfigValue] = [:]
         if let host { flags["host"] = .flag(host) }
@@ -88,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let destinationHosts { flags["destinationHosts"] = .flag(destinationHosts) }
         if let allowDestinationNetworks { flags["allowDestinationNetworks"] = .flag(allowDestinationNetworks) }
         if allowPrivateDestinations { flags["allowPrivateDestinations"] = .init(.bool(true), isSecret: false) }
+        if tracing { flags["tracing"] = .init(.bool(true), isSecret: false) }
         let settings = try await SettingsReader(common: common, flags: flags)
         let level = settings.reader.string(forKey: "logLevel").flatMap(Logger.Level.init(rawValue:)) ?? .info
         let format = try settings.logFormat()
@@ -105,8 +109,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let serverSettings = try settings.serverSettings()
         let logger = Logger(label: "switchboard")
+        // The exporter is listed first so that it stops last, after the spans of the drain.
+        let tracing = try serverSettings.tracing ? [OpenTelemetryTracing.bootstrap()] : []
         let app = try await buildApplication(settings: serverSettings, logger: logger, announce: Console.announce)
-        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var configuration = ServiceGroupConfiguration(services: tracing + [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // The dispatcher cuts its sends off after the shutdown timeout and hands them back; the
         // margin is for that, and for closing the pool. Past it, whatever still runs is cancelled.
         configuration.maximumGracefulShutdownDuration = serverSettings.dispatcher.drainTimeout + .seconds(10)

@@ -60,6 +60,7 @@ struct SettingsReader {
         settings.allowedDestinationNetworks = try allowedDestinationNetworks()
         settings.retention.days = try retentionDays()
         settings.metricsToken = reader.string(forKey: "metricsToken", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        settings.tracing = reader.bool(forKey: "tracing", default: false)
         settings.maxRecurringSyncs = min(max(reader.int(forKey: "maxRecurringSyncs", default: defaults.maxRecurringSyncs), 0), 100_000)
         return settings
     }

@@ -33,6 +33,27 @@ import Testing
         #expect(large == .payloadTooLarge)
     }
 
+    /// `--metrics-token` and `SWITCHBOARD_METRICS_TOKEN` close `/metrics` to anyone without the token.
+    @Test(arguments: [(["--metrics-token", "scrape-t0ken"], [:]), ([], ["SWITCHBOARD_METRICS_TOKEN": "scrape-t0ken"])])
+    func theMetricsTokenGuardsMetrics(arguments: [String], environment: [String: String]) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await ServerProcess(database: directory.database, environment: environment, arguments: ["--port", "0"] + arguments)
+        defer { server.kill() }
+        func scrape(_ authorization: String?) async throws -> (HTTPResponseStatus, String) {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/metrics")
+            if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            return (response.status, String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        }
+        #expect(try await scrape(nil).0 == .unauthorized)
+        #expect(try await scrape("Bearer wrong-token").0 == .unauthorized)
+        let (status, text) = try await scrape("Bearer scrape-t0ken")
+        #expect(status == .ok)
+        #expect(text.contains("# TYPE switchboard_destinations_disabled gauge"))
+        #expect(!text.contains("scrape-t0ken"))
+    }
+
     @Test func keysCanBeCreatedListedAndRevokedFromTheCommandLine() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -55,15 +55,15 @@ import Testing
             #expect((first.added, first.removed, first.requests, first.status) == (2, 0, 2, .running))
             // A second "Sync now" while one runs is that same run.
             #expect(try await storage.runSync(id: sync.id, workspaceId: sync.workspaceId, now: at(2))?.id == first.id)
-            #expect(try await storage.settleSyncRuns(now: at(3)) == 0)
+            #expect(try await storage.settleSyncRuns(now: at(3)) == [])
             try await deliverAll(storage, succeeding: false, at: 4)
-            #expect(try await storage.settleSyncRuns(now: at(5)) == 1)
+            #expect(try await storage.settleSyncRuns(now: at(5)) == [.failed])
             #expect(try await storage.sync(id: sync.id, workspaceId: sync.workspaceId)?.lastRun?.status == .failed)
             // Nothing reached the destination: the next run sends the same changes again.
             let again = try #require(try await storage.runSync(id: sync.id, workspaceId: sync.workspaceId, now: at(6)))
             #expect((again.added, again.removed) == (2, 0))
             try await deliverAll(storage, succeeding: true, at: 7)
-            #expect(try await storage.settleSyncRuns(now: at(8)) == 1)
+            #expect(try await storage.settleSyncRuns(now: at(8)) == [.succeeded])
             // u2 leaves: only that goes next.
             try await storage.insertEvents([identify(source, "u2", ["spend": 1], at: 9)])
             let third = try #require(try await storage.runSync(id: sync.id, workspaceId: sync.workspaceId, now: at(10)))

@@ -4,8 +4,11 @@ import SwitchboardServices
 /// The whole HTTP API: every controller's routes, each with its declared access, and the
 /// OpenAPI document made from those same declarations.
 public enum APIRouter {
-    public static func make(_ dependencies: Dependencies) -> Router<SwitchboardRequestContext> {
+    /// - Parameter tracing: a server span per request (OpenTelemetry), continuing the caller's trace.
+    public static func make(_ dependencies: Dependencies, tracing: Bool = false) -> Router<SwitchboardRequestContext> {
         let router = Router(context: SwitchboardRequestContext.self)
+        // No header is recorded, and no query value that may be a credential.
+        if tracing { router.add(middleware: TracingMiddleware(redactingQueryParameters: ["token", "key", "api_key", "apiKey", "secret", "signature"])) }
         // Outermost first: the id reaches every line and every response, errors included.
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: HTTPMetricsMiddleware(metrics: dependencies.metrics))

@@ -24,11 +24,15 @@ public struct Event: Sendable, Equatable {
     public var receivedAt: Date
     /// The Segment message as stored: every field the sender gave, plus the ones we set.
     public var message: [String: JSONValue]
+    /// The W3C `traceparent` of the request that received it, when tracing: its deliveries
+    /// continue that trace. Stored, never shown.
+    public var traceParent: String?
 
     public init(
         id: String, workspaceId: String, sourceId: String, type: EventType, name: String, messageId: String,
-        userId: String?, anonymousId: String?, receivedAt: Date, message: [String: JSONValue]
+        userId: String?, anonymousId: String?, receivedAt: Date, message: [String: JSONValue], traceParent: String? = nil
     ) {
+        self.traceParent = traceParent
         self.id = id
         self.workspaceId = workspaceId
         self.sourceId = sourceId

@@ -24,8 +24,8 @@ struct PostgresTransaction: QueueTransaction {
         var inserted = Set<String>()
         for chunk in events.chunked(PostgresStorage.rowsPerStatement) {
             var statement = Statement(
-                "INSERT INTO events (id, workspace_id, source_id, message_id, type, name, user_id, anonymous_id, received_at, message) VALUES ")
-            statement.values(chunk.map(\.columnValues), types: ["text", "text", "text", "text", "text", "text", "text", "text", "bigint", "text"])
+                "INSERT INTO events (id, workspace_id, source_id, message_id, type, name, user_id, anonymous_id, received_at, message, trace_parent) VALUES ")
+            statement.values(chunk.map(\.columnValues), types: ["text", "text", "text", "text", "text", "text", "text", "text", "bigint", "text", "text"])
             statement.add(" ON CONFLICT (source_id, message_id) DO NOTHING RETURNING id")
             inserted.formUnion(try await rows(statement.query).map { $0.string("id") })
         }

@@ -113,13 +113,14 @@ struct RawEvent: Sendable {
     static let joinedColumns = """
         e.id AS e_id, e.workspace_id AS e_workspace_id, e.source_id AS e_source_id, e.message_id AS e_message_id,
         e.type AS e_type, e.name AS e_name, e.user_id AS e_user_id, e.anonymous_id AS e_anonymous_id,
-        e.received_at AS e_received_at, e.message AS e_message
+        e.received_at AS e_received_at, e.message AS e_message, e.trace_parent AS e_trace_parent
         """
 
     var id, workspaceId, sourceId, messageId, type, name: String
     var userId, anonymousId: String?
     var receivedAt: Int64
     var message: String
+    var traceParent: String?
 
     init(row: some StoredRow, prefix: String) {
         id = row.string(prefix + "id")
@@ -132,6 +133,7 @@ struct RawEvent: Sendable {
         anonymousId = row.text(prefix + "anonymous_id")
         receivedAt = row.integer(prefix + "received_at") ?? 0
         message = row.string(prefix + "message")
+        traceParent = row.text(prefix + "trace_parent")
     }
 }
 
@@ -140,7 +142,7 @@ extension Event {
         self.init(
             id: raw.id, workspaceId: raw.workspaceId, sourceId: raw.sourceId, type: EventType(rawValue: raw.type) ?? .track, name: raw.name,
             messageId: raw.messageId, userId: raw.userId, anonymousId: raw.anonymousId, receivedAt: Date(milliseconds: raw.receivedAt),
-            message: (try? JSONCoding.parse(Array(raw.message.utf8), maximumDepth: .max))?.objectValue ?? [:])
+            message: (try? JSONCoding.parse(Array(raw.message.utf8), maximumDepth: .max))?.objectValue ?? [:], traceParent: raw.traceParent)
     }
 
     init(row: some StoredRow) {
@@ -151,7 +153,7 @@ extension Event {
     var columnValues: [ColumnValue] {
         [
             .text(id), .text(workspaceId), .text(sourceId), .text(messageId), .text(type.rawValue), .text(name), .text(userId),
-            .text(anonymousId), .date(receivedAt), .json(.object(message)),
+            .text(anonymousId), .date(receivedAt), .json(.object(message)), .text(traceParent),
         ]
     }
 }

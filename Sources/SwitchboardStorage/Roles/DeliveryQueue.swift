@@ -36,6 +36,9 @@ public struct DeliveryJob: Sendable {
     /// for mappings that mention it).
     public var profile: JSONValue?
 
+    /// The W3C `traceparent` of the request that received the first event (nil: not traced).
+    public var traceParent: String? { storedEvents.first?.traceParent }
+
     /// The events of `deliveries`, in the same order.
     public var events: [Event] { storedEvents.map(Event.init(raw:)) }
 

@@ -48,8 +48,8 @@ public protocol DateTriggerStore: Sendable {
 public protocol ScheduleMaintenance: Sendable {
     /// Starts the recurring syncs that are due; returns how many started.
     func startDueSyncs(now: Date) async throws -> Int
-    /// Ends the runs whose requests all finished; returns how many ended.
-    func settleSyncRuns(now: Date) async throws -> Int
+    /// Ends the runs whose requests all finished; returns how each ended.
+    func settleSyncRuns(now: Date) async throws -> [SyncRunStatus]
     /// Emits the date-trigger events due by `now`; returns how many schedule entries were handled.
     func fireDateTriggers(now: Date, limit: Int) async throws -> Int
     /// Arms one page of a new trigger over existing profiles; false when none is left to arm.

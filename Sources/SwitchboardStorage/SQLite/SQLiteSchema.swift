@@ -333,7 +333,10 @@ enum SQLiteSchema {
         migrator.registerMigration("10-retention") { db in
             try db.execute(sql: RetentionIndex.migration)
         }
-        migrator.registerMigration("11-persist") { db in
+        migrator.registerMigration("11-trace-parent") { db in
+            try db.execute(sql: TraceParentColumn.migration)
+        }
+        migrator.registerMigration("12-persist") { db in
             try db.execute(sql: PersistTable.sqliteMigration)
         }
         return migrator

@@ -47,8 +47,8 @@ struct SQLiteTransaction: QueueTransaction {
             var inserted = Set<String>()
             let statement = try db.cachedStatement(
                 sql: """
-                    INSERT INTO events (id, workspace_id, source_id, message_id, type, name, user_id, anonymous_id, received_at, message)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO events (id, workspace_id, source_id, message_id, type, name, user_id, anonymous_id, received_at, message, trace_parent)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (source_id, message_id) DO NOTHING
                     """)
             for event in events {

@@ -109,9 +109,9 @@ extension QueueBackend {
         }
     }
 
-    public func settleSyncRuns(now: Date) async throws -> Int {
+    public func settleSyncRuns(now: Date) async throws -> [SyncRunStatus] {
         try await transaction(.bookkeeping) { transaction in
-            var settled = 0
+            var settled: [SyncRunStatus] = []
             for row in try await transaction.execute(
                 "SELECT * FROM sync_runs WHERE status = 'running' ORDER BY id LIMIT 50" + transaction.dialect.skipLocked, [])
             {
@@ -126,8 +126,7 @@ extension QueueBackend {
                 }
                 guard counts["pending", default: 0] == 0 else { continue }
                 let failed = counts["failed", default: 0] + counts["cancelled", default: 0]
-                try await Self.finish(run, failed: failed, of: eventIds.count, now: now, in: transaction)
-                settled += 1
+                settled.append(try await Self.finish(run, failed: failed, of: eventIds.count, now: now, in: transaction))
             }
             return settled
         }
@@ -192,7 +191,9 @@ extension QueueBackend {
 
     /// All requests succeeded: what the run sent is what the destination has now. Otherwise the
     /// run failed and the next one sends its changes again.
-    static func finish(_ run: SyncRun, failed: Int, of total: Int, now: Date, in transaction: Transaction) async throws {
+    @discardableResult
+    static func finish(_ run: SyncRun, failed: Int, of total: Int, now: Date, in transaction: Transaction) async throws -> SyncRunStatus {
+        let status: SyncRunStatus = failed == 0 ? .succeeded : .failed
         if failed == 0 {
             try await transaction.execute(
                 """
@@ -207,9 +208,10 @@ extension QueueBackend {
         try await transaction.execute(
             "UPDATE sync_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?",
             [
-                .text(failed == 0 ? SyncRunStatus.succeeded.rawValue : SyncRunStatus.failed.rawValue), .date(now),
+                .text(status.rawValue), .date(now),
                 .text(failed == 0 ? nil : "\(failed) of \(total) requests failed; the next run sends these changes again"), .text(run.id),
             ])
+        return status
     }
 
     private static func insert(_ run: SyncRun, eventIds: [String], in transaction: Transaction) async throws {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Tracing
 import SwitchboardCore
 import SwitchboardStorage
 
@@ -164,7 +165,18 @@ public struct Dispatcher: Service {
     }
 
     /// One attempt at one request (a delivery or a batch), recorded for each delivery in it.
+    /// Traced as a client span that continues the trace of the request that received the event.
     func deliver(_ job: DeliveryJob) async {
+        await withSpan("deliver", context: TraceParent.context(continuing: job.traceParent), ofKind: .client) { span in
+            // Ids only: a destination's URL or headers may hold its credentials.
+            span.attributes["switchboard.delivery.id"] = job.deliveries[0].id
+            span.attributes["switchboard.destination.id"] = job.destination.id
+            span.attributes["switchboard.deliveries"] = job.deliveries.count
+            await attempt(job, span: span)
+        }
+    }
+
+    private func attempt(_ job: DeliveryJob, span: any Span) async {
         let started = now()
         var job = job
         let request: RenderedRequest
@@ -192,6 +204,8 @@ public struct Dispatcher: Service {
                 .response(status: status, retryAfter: result.header("Retry-After").flatMap { RetryPolicy.parseRetryAfter($0, now: now()) })
             } ?? .failure(result.error ?? .other)
         let response = AttemptResponse(status: result.status, body: result.body, durationMs: result.durationMs, error: result.error)
+        if let status = result.status { span.attributes["http.response.status_code"] = status }
+        if !(200..<300).contains(result.status ?? 0) { span.setStatus(SpanStatus(code: .error, message: result.error?.rawValue)) }
         metrics.attemptDuration(milliseconds: result.durationMs)
         await record(
             DeliveryTransition.records(
@@ -252,7 +266,6 @@ actor Pacer {
     }
 }
 
-/// A count shared by concurrent tasks.
 /// This node's `StartLead`, shared by its sending tasks.
 final class SharedStartLead: Sendable {
     private let state = Mutex(StartLead())
@@ -260,6 +273,7 @@ final class SharedStartLead: Sendable {
     func observe(delay: TimeInterval) { state.withLock { $0.observe(delay: delay) } }
 }
 
+/// A count shared by concurrent tasks.
 final class Counter: Sendable {
     private let count = Atomic<Int>(0)
     var value: Int { count.load(ordering: .relaxed) }

@@ -61,7 +61,7 @@ public struct SwitchboardMetrics: Sendable {
             .recordNanoseconds(Int64(clamping: nanoseconds))
     }
 
-    /// Sync runs started, and runs that finished `failed`.
+    /// Recurring sync runs `started` by the scheduler, and runs (recurring or "Sync now") that ended `succeeded` or `failed`.
     func syncRuns(outcome: String, count: Int) {
         guard count > 0 else { return }
         CoreMetrics.Counter(label: Name.syncRuns, dimensions: [("outcome", outcome)], factory: factory).increment(by: count)

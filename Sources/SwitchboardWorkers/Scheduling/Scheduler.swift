@@ -72,7 +72,9 @@ public struct Scheduler: Service {
         let started = try await maintenance.startDueSyncs(now: now())
         metrics.syncRuns(outcome: "started", count: started)
         if started > 0 { work.workIsDue() }
-        metrics.syncRuns(outcome: "finished", count: try await maintenance.settleSyncRuns(now: now()))
+        let settled = try await maintenance.settleSyncRuns(now: now())
+        metrics.syncRuns(outcome: "succeeded", count: settled.count { $0 == .succeeded })
+        metrics.syncRuns(outcome: "failed", count: settled.count { $0 == .failed })
     }
 
     /// Repeats a step while it finds a full page; new events may be due after any of them.
