@@ -13,6 +13,8 @@ public struct AdminPanel: Sendable {
     let storage: any Storage
     let destinations: DestinationService
     let deliveries: DeliveryService
+    /// The API's preview: what a subscription would send, nothing sent.
+    let subscriptions: SubscriptionService
     let identifiers: IdentifierGenerator
     let now: @Sendable () -> Date
     /// `--public-url`: https makes the cookie `Secure`; its origin is accepted for forms.
@@ -32,6 +34,7 @@ public struct AdminPanel: Sendable {
         self.storage = storage
         self.destinations = destinations
         self.deliveries = deliveries
+        subscriptions = SubscriptionService(destinations: storage, profiles: storage, now: now)
         self.identifiers = identifiers
         self.now = now
         self.publicURL = publicURL
@@ -62,5 +65,6 @@ public struct AdminPanel: Sendable {
         ActivityPages(panel: self).register(on: signedIn)
         EventPages(panel: self).register(on: signedIn)
         SourcePages(panel: self).register(on: signedIn)
+        SubscriptionPages(panel: self).register(on: signedIn)
     }
 }

@@ -15,5 +15,7 @@ enum AdminTemplates {
         ("sources", SourcesTemplate.template),
         ("sourceForm", SourceFormTemplate.template),
         ("source", SourceTemplate.template),
+        ("subscriptions", SubscriptionsTemplate.template),
+        ("subscriptionForm", SubscriptionFormTemplate.template),
     ]
 }
