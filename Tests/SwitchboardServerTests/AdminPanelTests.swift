@@ -289,6 +289,7 @@ import Testing
                 #expect(dashboard.html.contains("</strong> events in") && !dashboard.html.contains("<strong>0</strong> events in"))
                 #expect(dashboard.html.contains("<strong>1</strong> deliveries out") && dashboard.html.contains("Success rate: <strong>0.0%</strong>"))
                 #expect(dashboard.html.contains("Activity</a></td><td>1</td><td>0</td>"))
+                #expect(dashboard.html.contains("<svg class=\"chart\"") && dashboard.html.contains(">Failed</text>"))
                 let retried = try await browser.post("/admin/activity/\(deliveryId)/retry", ["csrf": try #require(detail.csrf)])
                 #expect(retried.status == .ok && retried.html.contains("Queued again"))
                 try await eventually {

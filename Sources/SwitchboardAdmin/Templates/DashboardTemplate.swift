@@ -16,6 +16,16 @@ enum DashboardTemplate {
         <p>Oldest pending: {{#oldestPending}}<time datetime="{{iso}}" title="{{text}}">{{age}} ago</time>{{/oldestPending}}{{^oldestPending}}none{{/oldestPending}}</p>
       </div>
     </section>
+    {{#hasChart}}
+    <h2>Deliveries in the last day, by status</h2>
+    <svg class="chart" role="img" aria-label="Deliveries in the last day by status" width="640" height="{{chartHeight}}" viewBox="0 0 640 {{chartHeight}}">
+      {{#bars}}
+      <text x="0" y="{{textY}}" font-size="14" fill="#1f2933">{{label}}</text>
+      <rect x="110" y="{{y}}" width="{{width}}" height="20" fill="{{colour}}"></rect>
+      <text x="{{countX}}" y="{{textY}}" font-size="14" fill="#1f2933">{{count}}</text>
+      {{/bars}}
+    </svg>
+    {{/hasChart}}
     <h2>Failures by destination (last day)</h2>
     {{#hasFailures}}
     <table>
