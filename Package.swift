@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         // OTLP over HTTP only: the gRPC exporter's dependencies are not built.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // Pure core: event model, ids, validation, roles. No I/O.
@@ -105,6 +107,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The admin panel at /admin: server-rendered pages over the same services as the API.
+        .target(
+            name: "SwitchboardAdmin",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardStorage",
+                "SwitchboardServices",
+                "SwitchboardWorkers",
+                "SwitchboardAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The server as one process: storage, API and workers in one service group.
         .target(
             name: "SwitchboardServer",
@@ -114,6 +133,7 @@ let package = Package(
                 "SwitchboardWorkers",
                 "SwitchboardServices",
                 "SwitchboardAPI",
+                "SwitchboardAdmin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,6 +182,7 @@ let package = Package(
                 "SwitchboardServices",
                 "SwitchboardAPI",
                 "SwitchboardServer",
+                "SwitchboardAdmin",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

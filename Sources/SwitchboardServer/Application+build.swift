@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import SwitchboardAPI
+import SwitchboardAdmin
 import SwitchboardCore
 import SwitchboardServices
 import SwitchboardStorage
@@ -34,21 +35,30 @@ public func buildApplication(
         allowedNetworks: settings.allowedDestinationNetworks, now: now)
     let sender = WebhookSender(addressGuard: addressGuard)
     let metrics = MetricsService(statistics: storage, token: settings.metricsToken, refreshInterval: settings.metricsRefreshSeconds, now: now)
+    let destinations = DestinationService(
+        destinations: storage, deliveries: storage, sender: sender, work: work, now: now, events: storage, identifiers: identifiers)
+    let deliveries = DeliveryService(deliveries: storage, work: work, now: now)
+    let publicURL = settings.publicURL ?? "http://\(settings.host):\(settings.port)"
     let dependencies = Dependencies(
         storage: storage,
         ingest: IngestService(eventLog: storage, work: work),
-        destinations: DestinationService(
-            destinations: storage, deliveries: storage, sender: sender, work: work, now: now, events: storage, identifiers: identifiers),
+        destinations: destinations,
         subscriptions: SubscriptionService(destinations: storage, profiles: storage, now: now),
-        deliveries: DeliveryService(deliveries: storage, work: work, now: now),
+        deliveries: deliveries,
         identifiers: identifiers, now: now, maximumBodyBytes: settings.maxBodyBytes, maxRecurringSyncs: settings.maxRecurringSyncs,
-        publicURL: settings.publicURL ?? "http://\(settings.host):\(settings.port)", metrics: metrics)
+        publicURL: publicURL, metrics: metrics)
     let dispatcher = Dispatcher(queue: storage, sender: sender, settings: settings.dispatcher, now: now, work: work, logger: logger, metrics: metrics.metrics)
     let scheduler = Scheduler(
         maintenance: storage, coordination: storage, work: work, settings: settings.schedules, now: now, logger: logger, metrics: metrics.metrics)
     let retention = RetentionService(storage: storage, coordination: storage, settings: settings.retention, now: now, logger: logger)
+    let router = APIRouter.make(dependencies, tracing: settings.tracing)
+    // The admin panel on the same router and port, over the same services.
+    try AdminPanel(
+        storage: storage, destinations: destinations, deliveries: deliveries, identifiers: identifiers, now: now, publicURL: settings.publicURL,
+        ingestBaseURL: publicURL
+    ).register(on: router)
     return Application(
-        router: APIRouter.make(dependencies, tracing: settings.tracing),
+        router: router,
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(flooringSaturating: settings.idleTimeoutSeconds * 1000) ?? 30_000))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Switchboard"),
         services: opened.services + [work, dispatcher, scheduler, retention],

@@ -47,6 +47,12 @@ import Testing
             #expect(try await list(DeliveryFilter(since: at(11))).isEmpty)
             #expect(try await list(DeliveryFilter(status: .pending, destinationId: orders.id, since: at(5))) == ["all:pending"])
             #expect(try await list(DeliveryFilter(status: .succeeded)).isEmpty)
+            // The admin panel's filters: before a time, and by the event's name.
+            #expect(try await list(DeliveryFilter(until: at(10))) == ["all:failed"])
+            #expect(try await list(DeliveryFilter(since: at(5), until: at(11))).sorted() == ["all:pending", "crm:pending"])
+            #expect(try await list(DeliveryFilter(eventName: "B")).sorted() == ["all:pending", "crm:pending"])
+            #expect(try await list(DeliveryFilter(status: .failed, eventName: "A")) == ["all:failed"])
+            #expect(try await list(DeliveryFilter(eventName: "C")).isEmpty)
         }
     }
 

@@ -14,6 +14,26 @@ import Testing
     }
 
     @Test(arguments: StorageBackend.allCases)
+    func destinationsAreFilteredByStatusAndLegacyFormat(backend: StorageBackend) async throws {
+        let (storage, cleanUp) = try await backend.make()
+        defer { cleanUp() }
+        let space = try await workspace(storage)
+        let on = try await destination(storage, in: space.id, name: "on")
+        let off = try await destination(storage, in: space.id, name: "off") { $0.enabled = false }
+        _ = try await subscription(storage, to: on) { $0.format = .openloyaltyLegacy }
+        _ = try await subscription(storage, to: off)
+        func names(_ filter: DestinationFilter) async throws -> [String] {
+            try await storage.listDestinations(workspaceId: space.id, filter: filter, page: PageRequest()).items.map(\.name).sorted()
+        }
+        #expect(try await names(DestinationFilter()) == ["off", "on"])
+        #expect(try await names(DestinationFilter(enabled: true)) == ["on"])
+        #expect(try await names(DestinationFilter(enabled: false)) == ["off"])
+        #expect(try await names(DestinationFilter(legacy: true)) == ["on"])
+        #expect(try await names(DestinationFilter(legacy: false)) == ["off"])
+        #expect(try await names(DestinationFilter(search: "o", enabled: false, legacy: true)).isEmpty)
+    }
+
+    @Test(arguments: StorageBackend.allCases)
     func destinationsAndSubscriptionsRoundTrip(backend: StorageBackend) async throws {
         try await backend.withStorage { storage in
             let (source, destination, subscription) = try await DeliverySetUp.make(

@@ -126,6 +126,7 @@ import Testing
         let before = try await storage.pendingMigrations()
         #expect(!before.isEmpty)
         #expect(before.contains { $0.hasSuffix("retention") })
+        #expect(before.contains { $0.hasSuffix("retention") })
         try await storage.migrate()
         #expect(try await storage.pendingMigrations().isEmpty)
     }

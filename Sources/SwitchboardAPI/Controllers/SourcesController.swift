@@ -24,15 +24,8 @@ struct SourcesController {
         ) { request, context in
             let principal = try context.principal()
             let fields = try JSONObjectReader(try await dependencies.body.read(request))
-            let name = try fields.requiredString("name")
-            guard let type = try fields.enumeration("type", as: SourceType.self) else {
-                throw APIError.validation(field: "type", "type is required: one of \"segment\", \"webhook\", \"openloyalty\", \"braze-currents\"")
-            }
-            let now = dependencies.now()
-            let source = Source(
-                id: dependencies.identifiers.make(.source), workspaceId: principal.workspaceId, name: name, type: type,
-                verification: try Self.verification(fields.fields["verification"]), eventNamePrefix: try fields.optionalString("eventNamePrefix", maximumLength: 100),
-                settings: try Self.settings(fields, type: type, current: InboundSettings()), writeKey: type == .segment ? Secrets.newWriteKey() : nil, createdAt: now, updatedAt: now)
+            let source = try SourceFields.newSource(
+                fields, id: dependencies.identifiers.make(.source), workspaceId: principal.workspaceId, now: dependencies.now())
             try await dependencies.sources.createSource(source)
             return .json(document(source), status: .created)
         }
@@ -52,10 +45,10 @@ struct SourcesController {
             if fields.contains("name") { source.name = try fields.requiredString("name") }
             if fields.contains("verification") {
                 // Secrets left out (as every response leaves them out) are kept, then the whole is checked.
-                source.verification = try Self.verification(Source.verification(fields.fields["verification"], keepingSecretsOf: source.verification))
+                source.verification = try SourceFields.verification(Source.verification(fields.fields["verification"], keepingSecretsOf: source.verification))
             }
             if fields.contains("eventNamePrefix") { source.eventNamePrefix = try fields.optionalString("eventNamePrefix", maximumLength: 100) }
-            source.settings = try Self.settings(fields, type: source.type, current: source.settings)
+            source.settings = try SourceFields.settings(fields, type: source.type, current: source.settings)
             source.updatedAt = dependencies.now()
             guard try await dependencies.sources.updateSource(source) else { throw APIError.notFound("source") }
             return .json(document(source))
@@ -75,26 +68,5 @@ struct SourcesController {
             throw APIError.notFound("source")
         }
         return source
-    }
-
-    /// `verification`: null, or settings `SourceVerification` accepts, stored with their defaults written out.
-    private static func verification(_ value: JSONValue?) throws -> JSONValue? {
-        guard let value, !value.isNull else { return nil }
-        return try SourceVerification(validating: value).json
-    }
-
-    /// The inbound settings the request gives (the others as they were), checked against the type.
-    private static func settings(_ fields: JSONObjectReader, type: SourceType, current: InboundSettings) throws -> InboundSettings {
-        var settings = current
-        if fields.contains("transform") {
-            settings.transform = try fields.object("transform").map { .object($0.fields) }
-            if settings.transform == nil, let value = fields.fields["transform"], !value.isNull {
-                throw APIError.validation(field: "transform", "transform must be a JSON object, not \(value.typeName)")
-            }
-        }
-        if fields.contains("itemsPath") { settings.itemsPath = try fields.optionalString("itemsPath", maximumLength: 500) }
-        if fields.contains("eventName") { settings.eventName = try fields.optionalString("eventName", maximumLength: 500) }
-        if fields.contains("userIdField") { settings.userIdField = try fields.optionalString("userIdField", maximumLength: 500) }
-        return try settings.validated(for: type)
     }
 }

@@ -2,9 +2,10 @@ import Foundation
 import SwitchboardCore
 
 /// Reads destination fields from a create or change request onto a destination: only the
-/// fields present change, each validated with the field named on failure.
-enum DestinationFields {
-    static func apply(_ fields: JSONObjectReader, to destination: inout Destination, creating: Bool) throws {
+/// fields present change, each validated with the field named on failure. Public: the admin
+/// panel's form goes through the same checks.
+public enum DestinationFields {
+    public static func apply(_ fields: JSONObjectReader, to destination: inout Destination, creating: Bool) throws {
         if creating || fields.contains("name") { destination.name = try fields.requiredString("name") }
         if creating || fields.contains("url") { destination.url = try url(fields) }
         if fields.contains("method") {
@@ -45,7 +46,7 @@ enum DestinationFields {
     }
 
     /// A signing secret given by the user.
-    static func checkedSecret(_ secret: String) throws -> String {
+    public static func checkedSecret(_ secret: String) throws -> String {
         guard WebhookSigner.isValidSecret(secret) else {
             throw ValidationError(field: "secret", "secret must be whsec_ followed by base64 of 16 to 128 bytes")
         }
@@ -83,7 +84,7 @@ enum DestinationFields {
         }
     }
 
-    static func document(_ destination: Destination) -> JSONValue {
+    public static func document(_ destination: Destination) -> JSONValue {
         [
             "id": .string(destination.id),
             "name": .string(destination.name),

@@ -22,7 +22,7 @@ extension SourcesController {
     }
 
     func document(_ source: Source) -> JSONValue {
-        let ingestURL = source.type == .segment ? dependencies.publicURL + "/v1/batch" : dependencies.publicURL + "/ingest/" + source.id
+        let ingestURL = SourceFields.ingestURL(source, publicURL: dependencies.publicURL)
         return [
             "id": .string(source.id),
             "name": .string(source.name),

@@ -12,6 +12,15 @@ extension PostgresStorage {
         statement.filter("subscription_id =", .text(filter.subscriptionId))
         statement.filter("event_id =", .text(filter.eventId))
         statement.filter("created_at >=", .date(filter.since))
+        statement.filter("created_at <", .date(filter.until))
+        if let name = filter.eventName {
+            // By the events' (workspace_id, name, id) index, not a join per row.
+            statement.add(" AND event_id IN (SELECT id FROM events WHERE workspace_id = ")
+            statement.bind(.text(workspaceId))
+            statement.add(" AND name = ")
+            statement.bind(.text(name))
+            statement.add(")")
+        }
         statement.add(" ORDER BY id DESC LIMIT ")
         statement.bind(.int(page.limit + 1))
         return try await withConnection { connection in

@@ -26,13 +26,25 @@ extension PostgresStorage {
         try await rows("SELECT * FROM destinations WHERE id = \(id) AND workspace_id = \(workspaceId)").first.map(Destination.init(row:))
     }
 
-    public func listDestinations(workspaceId: String, search: String?, page: PageRequest) async throws -> Page<Destination> {
-        let pattern = search.map { "%" + $0.replacingOccurrences(of: "%", with: "") + "%" } ?? "%"
-        let rows = try await rows(
-            """
-            SELECT * FROM destinations WHERE workspace_id = \(workspaceId) AND id > \(page.cursor ?? "")
-                AND (name ILIKE \(pattern) OR url ILIKE \(pattern)) ORDER BY id LIMIT \(page.limit + 1)
-            """)
+    public func listDestinations(workspaceId: String, filter: DestinationFilter, page: PageRequest) async throws -> Page<Destination> {
+        let pattern = filter.search.map { "%" + $0.replacingOccurrences(of: "%", with: "") + "%" } ?? "%"
+        var statement = Statement("SELECT * FROM destinations WHERE workspace_id = ")
+        statement.bind(.text(workspaceId))
+        statement.add(" AND id > ")
+        statement.bind(.text(page.cursor ?? ""))
+        statement.add(" AND (name ILIKE ")
+        statement.bind(.text(pattern))
+        statement.add(" OR url ILIKE ")
+        statement.bind(.text(pattern))
+        statement.add(")")
+        if let enabled = filter.enabled {
+            statement.add(" AND enabled = ")
+            statement.bind(.flag(enabled))
+        }
+        if let legacy = filter.legacy { statement.add(legacy ? " AND " + DestinationFilter.legacyCondition : " AND NOT " + DestinationFilter.legacyCondition) }
+        statement.add(" ORDER BY id LIMIT ")
+        statement.bind(.int(page.limit + 1))
+        let rows = try await rows(statement)
         return Page(fetched: rows.map(Destination.init(row:)), limit: page.limit, id: \.id)
     }
 

@@ -19,8 +19,17 @@ public struct DeliveryFilter: Sendable, Equatable {
     public var subscriptionId: String?
     public var eventId: String?
     public var since: Date?
+    /// Created before this time.
+    public var until: Date?
+    /// The routing name of the delivery's event.
+    public var eventName: String?
 
-    public init(status: DeliveryStatus? = nil, destinationId: String? = nil, subscriptionId: String? = nil, eventId: String? = nil, since: Date? = nil) {
+    public init(
+        status: DeliveryStatus? = nil, destinationId: String? = nil, subscriptionId: String? = nil, eventId: String? = nil, since: Date? = nil,
+        until: Date? = nil, eventName: String? = nil
+    ) {
+        self.until = until
+        self.eventName = eventName
         self.status = status
         self.destinationId = destinationId
         self.subscriptionId = subscriptionId

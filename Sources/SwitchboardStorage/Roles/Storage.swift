@@ -4,7 +4,7 @@
 public protocol Storage:
     TenancyStore, SourceStore, EventTypeStore, DestinationStore, SubscriptionStore, EventLog, DeliveryLog, DeliveryQueue, Coordination,
     ProfileStore, AudienceStore, AudienceMaintenance, SyncStore, DateTriggerStore, ScheduleMaintenance, InboundReplayStore,
-    EventRetention, OperationalStatistics
+    EventRetention, OperationalStatistics, PersistStore, ActivityStatistics
 {
     /// Creates or upgrades the schema.
     func migrate() async throws

@@ -336,6 +336,9 @@ enum SQLiteSchema {
         migrator.registerMigration("11-trace-parent") { db in
             try db.execute(sql: TraceParentColumn.migration)
         }
+        migrator.registerMigration("12-persist") { db in
+            try db.execute(sql: PersistTable.sqliteMigration)
+        }
         return migrator
     }
 }

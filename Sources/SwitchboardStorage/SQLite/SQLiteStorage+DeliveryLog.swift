@@ -17,6 +17,12 @@ extension SQLiteStorage {
         add("subscription_id = ?", filter.subscriptionId)
         add("event_id = ?", filter.eventId)
         add("created_at >= ?", filter.since?.milliseconds)
+        add("created_at < ?", filter.until?.milliseconds)
+        if let name = filter.eventName {
+            // By the events' (workspace_id, name, id) index, not a join per row.
+            conditions.append("event_id IN (SELECT id FROM events WHERE workspace_id = ? AND name = ?)")
+            arguments += [workspaceId, name]
+        }
         arguments += [page.limit + 1]
         let sql = "SELECT * FROM deliveries WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
         return try await pool.read { [arguments] db in

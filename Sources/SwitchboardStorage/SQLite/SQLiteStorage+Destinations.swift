@@ -23,16 +23,19 @@ extension SQLiteStorage {
         }
     }
 
-    public func listDestinations(workspaceId: String, search: String?, page: PageRequest) async throws -> Page<Destination> {
+    public func listDestinations(workspaceId: String, filter: DestinationFilter, page: PageRequest) async throws -> Page<Destination> {
         try await pool.read { db in
-            let pattern = search.map { "%" + $0.replacingOccurrences(of: "%", with: "") + "%" } ?? "%"
-            let rows = try Row.mapAll(
-                db,
-                sql: """
-                    SELECT * FROM destinations WHERE workspace_id = ? AND id > ? AND (name LIKE ? OR url LIKE ?)
-                    ORDER BY id LIMIT ?
-                    """,
-                arguments: [workspaceId, page.cursor ?? "", pattern, pattern, page.limit + 1], Destination.init(row:))
+            let pattern = filter.search.map { "%" + $0.replacingOccurrences(of: "%", with: "") + "%" } ?? "%"
+            var sql = "SELECT * FROM destinations WHERE workspace_id = ? AND id > ? AND (name LIKE ? OR url LIKE ?)"
+            var arguments: StatementArguments = [workspaceId, page.cursor ?? "", pattern, pattern]
+            if let enabled = filter.enabled {
+                sql += " AND enabled = ?"
+                arguments += [enabled]
+            }
+            if let legacy = filter.legacy { sql += legacy ? " AND " + DestinationFilter.legacyCondition : " AND NOT " + DestinationFilter.legacyCondition }
+            sql += " ORDER BY id LIMIT ?"
+            arguments += [page.limit + 1]
+            let rows = try Row.mapAll(db, sql: sql, arguments: arguments, Destination.init(row:))
             return Page(fetched: rows, limit: page.limit, id: \.id)
         }
     }

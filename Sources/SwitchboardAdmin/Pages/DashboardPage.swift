@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import SwitchboardCore
+import SwitchboardStorage
+
+/// Events in and deliveries out over the last hour and day, the queue, failures, disabled destinations.
+struct DashboardPage {
+    let panel: AdminPanel
+
+    func register(on group: RouterGroup<AdminRequestContext>) {
+        group.get("") { _, context in
+            let user = try context.signedIn()
+            let now = panel.now()
+            let day = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: now.addingTimeInterval(-86400))
+            let hour = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: now.addingTimeInterval(-3600))
+            // One page of destinations names the failure rows; a workspace with more shows ids for the rest.
+            let destinations = try await panel.storage.listDestinations(
+                workspaceId: user.workspaceId, search: nil, page: PageRequest(limit: PageRequest.maximumLimit))
+            let names = Dictionary(destinations.items.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            let switchedOff = try await panel.storage.listDestinations(
+                workspaceId: user.workspaceId, filter: DestinationFilter(enabled: false), page: PageRequest(limit: PageRequest.maximumLimit))
+            func window(_ label: String, _ summary: ActivitySummary) -> [String: Any] {
+                let count = { (status: DeliveryStatus) in summary.deliveries.filter { $0.status == status }.reduce(0) { $0 &+ $1.count } }
+                return [
+                    "label": label, "events": summary.events, "deliveries": summary.deliveries.reduce(0) { $0 &+ $1.count },
+                    "successRate": AdminFormat.rate(succeeded: count(.succeeded), failed: count(.failed)),
+                ]
+            }
+            var failed: [String: Int] = [:]
+            var succeeded: [String: Int] = [:]
+            for row in day.deliveries {
+                if row.status == .failed { failed[row.destinationId, default: 0] &+= row.count }
+                if row.status == .succeeded { succeeded[row.destinationId, default: 0] &+= row.count }
+            }
+            let failures: [[String: Any]] = failed.sorted { $0.value > $1.value }.map {
+                ["id": $0.key, "name": names[$0.key] ?? $0.key, "failed": $0.value, "succeeded": succeeded[$0.key] ?? 0]
+            }
+            let disabled: [[String: Any]] = switchedOff.items.map {
+                ["id": $0.id, "name": $0.name, "reason": $0.disabledReason ?? ""]
+            }
+            var data: [String: Any] = [
+                "windows": [window("hour", hour), window("day", day)], "pending": day.pending,
+                "failures": failures, "hasFailures": !failures.isEmpty, "disabled": disabled, "hasDisabled": !disabled.isEmpty,
+                "hasDestinations": !destinations.items.isEmpty,
+            ]
+            data.merge(Self.chart(day)) { _, new in new }
+            if let oldest = day.oldestPendingAt {
+                var time: [String: Any] = AdminFormat.time(oldest)
+                time["age"] = AdminFormat.age(now.timeIntervalSince(oldest))
+                data["oldestPending"] = time
+            }
+            return panel.renderer.page("dashboard", title: "Dashboard", data: data, user: user, section: "dashboard")
+        }
+    }
+
+    /// Bars of the day's deliveries by status, drawn on the server (no script): each labelled
+    /// with its status and count, so the colour only repeats what the text says.
+    static func chart(_ summary: ActivitySummary) -> [String: Any] {
+        let statuses: [(DeliveryStatus, String)] = [(.succeeded, "#1f7a4d"), (.failed, "#b42318"), (.pending, "#8a5a00"), (.cancelled, "#52606d")]
+        let counts = statuses.map { status, colour in
+            (status, colour, summary.deliveries.filter { $0.status == status }.reduce(0) { $0 &+ $1.count })
+        }
+        let largest = counts.map(\.2).max() ?? 0
+        guard largest > 0 else { return ["hasChart": false] }
+        let bars: [[String: Any]] = counts.enumerated().map { index, entry in
+            let width = max(entry.2 > 0 ? 2 : 0, Int((Double(entry.2) / Double(largest) * 420).rounded()))
+            return [
+                "label": AdminFormat.deliveryStatus(entry.0).text, "count": entry.2, "colour": entry.1, "width": width,
+                "y": index * 30 + 4, "textY": index * 30 + 19, "countX": 110 + width + 8,
+            ]
+        }
+        return ["hasChart": true, "bars": bars, "chartHeight": bars.count * 30 + 8]
+    }
+}

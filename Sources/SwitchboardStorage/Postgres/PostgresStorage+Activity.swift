@@ -1,0 +1,25 @@
+import Foundation
+import PostgresNIO
+import SwitchboardCore
+
+extension PostgresStorage {
+    public func activitySummary(workspaceId: String, since: Date) async throws -> ActivitySummary {
+        let events = try await rows("SELECT COUNT(*) AS n FROM events WHERE workspace_id = \(workspaceId) AND received_at >= \(since.milliseconds)")
+            .first?.integer("n") ?? 0
+        let counts = try await rows(
+            """
+            SELECT destination_id, status, COUNT(*) AS n FROM deliveries
+            WHERE workspace_id = \(workspaceId) AND created_at >= \(since.milliseconds) GROUP BY destination_id, status
+            """
+        ).compactMap { row -> ActivitySummary.DeliveryCount? in
+            guard let status = row.text("status").flatMap(DeliveryStatus.init(rawValue:)), let destination = row.text("destination_id") else { return nil }
+            return .init(destinationId: destination, status: status, count: Int(clamping: row.integer("n") ?? 0))
+        }
+        let pending = try await rows(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE workspace_id = \(workspaceId) AND status = 'pending'"
+        ).first
+        return ActivitySummary(
+            events: Int(clamping: events), deliveries: counts, pending: Int(clamping: pending?.integer("n") ?? 0),
+            oldestPendingAt: pending?.integer("oldest").map(Date.init(milliseconds:)))
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStorage
+import Testing
+
+/// `ActivityStatistics`: one workspace's recent traffic (the admin dashboard), for every backend.
+@Suite struct ActivityStatisticsContractTests: StorageContract {
+    let ids = IdentifierGenerator()
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: StorageBackend.allCases)
+    func eventsAndDeliveriesAreCountedInTheWindowAndTheQueueAsItStands(backend: StorageBackend) async throws {
+        let (storage, cleanUp) = try await backend.make()
+        defer { cleanUp() }
+        let (source, destination, _) = try await DeliverySetUp.make(storage, ids: ids, now: now)
+        let (otherSource, _, _) = try await DeliverySetUp.make(storage, ids: ids, now: now)
+        try await storage.insertEvents([
+            event(source, name: "Old", at: -7200), event(source, name: "Recent", at: -600), event(source, name: "Latest", at: -60),
+            event(otherSource, name: "Elsewhere", at: -60),
+        ])
+        let recent = try await deliveries(storage, in: source.workspaceId).filter { $0.createdAt >= at(-3600) }
+        #expect(recent.count == 2)
+        try await storage.recordAttempts([record(try #require(recent.first), .failed)], now: at(0), disableAfter: 86_400)
+
+        let hour = try await storage.activitySummary(workspaceId: source.workspaceId, since: at(-3600))
+        // The two recent track events, and the operational event the failed attempt made: as the event log has them.
+        let logged = try await storage.listEvents(
+            workspaceId: source.workspaceId, filter: EventFilter(since: at(-3600)), page: PageRequest(limit: PageRequest.maximumLimit))
+        #expect(hour.events == logged.items.count && logged.items.count == 3)
+        #expect(Set(logged.items.map(\.name)).isSuperset(of: ["Recent", "Latest"]) && !logged.items.contains { $0.name == "Old" })
+        #expect(
+            Set(hour.deliveries.map { "\($0.destinationId == destination.id ? "d" : "?"):\($0.status.rawValue):\($0.count)" })
+                == ["d:pending:1", "d:failed:1"])
+        #expect(hour.pending == 2)
+        #expect(hour.oldestPendingAt == at(-7200))
+
+        let day = try await storage.activitySummary(workspaceId: source.workspaceId, since: at(-86_400))
+        #expect(day.events == hour.events + 1)
+        #expect(day.deliveries.reduce(0) { $0 + $1.count } == 3)
+
+        let empty = try await storage.activitySummary(workspaceId: "ws_nobody", since: at(-86_400))
+        #expect(empty == ActivitySummary(events: 0, deliveries: [], pending: 0, oldestPendingAt: nil))
+    }
+}
