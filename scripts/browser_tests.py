@@ -295,6 +295,36 @@ def run(binary, screenshots):
         expect(any(s.get("condition") == {"field": "properties.plan", "op": "eq", "value": "gold"} for s in subscriptions["data"]),
                "the subscription saved with the built condition: %s" % subscriptions)
 
+        # An audience from the condition builder, a sync to the webhook, "Sync now".
+        for user, spend in [("member-7", 900), ("member-8", 20)]:
+            identify = {"userId": user, "traits": {"spend": spend}}
+            expect(server.api("POST", "/v1/identify", identify, auth=basic)[0] == 200, "identify accepted")
+        browser.open(admin + "/audiences")
+        browser.driver.find_element(By.LINK_TEXT, "Add audience").click()
+        browser.audit()
+        browser.find("#key").send_keys("big-spenders")
+        browser.find("#name").send_keys("Big spenders")
+        browser.driver.find_elements(By.NAME, "conditionField")[0].send_keys("traits.spend")
+        Select(browser.driver.find_elements(By.NAME, "conditionOp")[0]).select_by_visible_text("gt")
+        browser.driver.find_elements(By.NAME, "conditionValue")[0].send_keys("500")
+        browser.find("form.form button[type=submit]").click()
+        browser.wait_for(lambda: "member-7" in browser.text(), refresh=True, what="the audience built, with member-7")
+        expect("member-8" not in browser.text(), "member-8 spends too little")
+        browser.audit()
+        browser.shot("audience")
+        browser.driver.find_element(By.LINK_TEXT, "Add a sync").click()
+        browser.audit()
+        Select(browser.find("#destinationId")).select_by_visible_text("Loyalty CRM (EU)")
+        Select(browser.find("#mode")).select_by_visible_text("full")
+        browser.find("form.form button[type=submit]").click()
+        browser.wait_for(lambda: "Not run yet" in browser.text(), what="the new sync's page")
+        browser.audit()
+        before = len(receiver.requests)
+        browser.driver.find_element(By.XPATH, "//button[normalize-space()='Sync now']").click()
+        browser.wait_for(lambda: "Succeeded" in browser.text(), refresh=True, what="the sync run succeeded")
+        expect(any(b"member-7" in r["body"] for r in receiver.requests[before:]), "the webhook got the audience's members")
+        browser.shot("sync-now")
+
         expect(not browser.violations, "accessibility violations:\n  " + "\n  ".join(browser.violations))
         print("browser tests passed; %d pages checked by axe-core; screenshots:" % len(browser.checked))
         for shot in browser.shots:

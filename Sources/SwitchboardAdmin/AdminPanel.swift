@@ -21,6 +21,8 @@ public struct AdminPanel: Sendable {
     let publicURL: String?
     /// What ingest URLs start with (the public URL, or the address the server listens on).
     let ingestBaseURL: String
+    /// Recurring syncs a workspace may have (`--max-recurring-syncs`).
+    let maxRecurringSyncs: Int
     let renderer: AdminRenderer
 
     /// How long a session lasts after signing in.
@@ -28,8 +30,9 @@ public struct AdminPanel: Sendable {
 
     public init(
         storage: any Storage, destinations: DestinationService, deliveries: DeliveryService, identifiers: IdentifierGenerator,
-        now: @escaping @Sendable () -> Date, publicURL: String?, ingestBaseURL: String
+        now: @escaping @Sendable () -> Date, publicURL: String?, ingestBaseURL: String, maxRecurringSyncs: Int = 30
     ) throws {
+        self.maxRecurringSyncs = maxRecurringSyncs
         self.ingestBaseURL = ingestBaseURL
         self.storage = storage
         self.destinations = destinations
@@ -66,5 +69,7 @@ public struct AdminPanel: Sendable {
         EventPages(panel: self).register(on: signedIn)
         SourcePages(panel: self).register(on: signedIn)
         SubscriptionPages(panel: self).register(on: signedIn)
+        AudiencePages(panel: self).register(on: signedIn)
+        SyncPages(panel: self).register(on: signedIn)
     }
 }

@@ -55,7 +55,7 @@ public func buildApplication(
     // The admin panel on the same router and port, over the same services.
     try AdminPanel(
         storage: storage, destinations: destinations, deliveries: deliveries, identifiers: identifiers, now: now, publicURL: settings.publicURL,
-        ingestBaseURL: publicURL
+        ingestBaseURL: publicURL, maxRecurringSyncs: settings.maxRecurringSyncs
     ).register(on: router)
     return Application(
         router: router,

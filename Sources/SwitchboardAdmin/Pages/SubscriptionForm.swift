@@ -42,18 +42,8 @@ struct SubscriptionForm {
             values[name] = form.raw(name) ?? ""
         }
         enabled = form.has("enabled")
-        if let json = form.raw("conditionJSON") {
-            conditionJSON = json
-        } else {
-            let fields = form.all("conditionField"), ops = form.all("conditionOp"), typed = form.all("conditionValue")
-            conditionRows = ConditionRows(
-                join: ConditionRows.Join(rawValue: form.raw("join") ?? "") ?? .all,
-                rows: fields.indices.map { index in
-                    ConditionRows.Row(
-                        field: fields[index], op: index < ops.count ? ops[index] : "eq", value: index < typed.count ? typed[index] : "",
-                        negated: form.has("conditionNot\(index)"))
-                })
-        }
+        conditionJSON = form.raw("conditionJSON")
+        conditionRows = Self.conditionRows(posted: form)
         mappingHeaders = zip(form.all("mappingHeaderName"), form.all("mappingHeaderValue")).map { (name: $0.0, value: $0.1) }
             .filter { !$0.name.trimmingCharacters(in: .whitespaces).isEmpty || !$0.value.isEmpty }
     }
@@ -106,7 +96,34 @@ struct SubscriptionForm {
         return ["name", "destinationId", "eventNames", "format", "condition", "sampleEvent"].contains(head) ? head : "other"
     }
 
-    private static func json(_ text: String, field: String) throws(ValidationError) -> JSONValue {
+    /// The condition builder's rows as posted (the subscription and audience forms share it).
+    static func conditionRows(posted form: FormFields) -> ConditionRows {
+        let fields = form.all("conditionField"), ops = form.all("conditionOp"), typed = form.all("conditionValue")
+        return ConditionRows(
+            join: ConditionRows.Join(rawValue: form.raw("join") ?? "") ?? .all,
+            rows: fields.indices.map { index in
+                ConditionRows.Row(
+                    field: fields[index], op: index < ops.count ? ops[index] : "eq", value: index < typed.count ? typed[index] : "",
+                    negated: form.has("conditionNot\(index)"))
+            })
+    }
+
+    /// What the condition builder's template shows: the rows and empty ones below them, or the JSON text.
+    static func builderData(_ rows: ConditionRows, json: String?) -> [String: Any] {
+        if let json { return ["conditionJSON": ["text": json]] }
+        let shown = rows.rows + Array(repeating: ConditionRows.Row(field: "", op: "eq"), count: emptyRows)
+        return [
+            "joins": ConditionRows.Join.allCases.map { ["value": $0.rawValue, "selected": $0 == rows.join] as [String: Any] },
+            "rows": shown.enumerated().map { index, row in
+                [
+                    "index": index, "number": index + 1, "field": row.field, "value": row.value, "negated": row.negated,
+                    "ops": Condition.Operator.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == row.op] as [String: Any] },
+                ] as [String: Any]
+            },
+        ]
+    }
+
+    static func json(_ text: String, field: String) throws(ValidationError) -> JSONValue {
         do {
             return try JSONCoding.parse(Array(text.utf8))
         } catch .tooDeep(let limit) {

@@ -129,8 +129,6 @@ struct SubscriptionPages {
         let destinations = try await panel.storage.listDestinations(
             workspaceId: user.workspaceId, filter: DestinationFilter(), page: PageRequest(limit: PageRequest.maximumLimit, cursor: nil))
         let chosen = form.values["destinationId"] ?? ""
-        var rows = form.conditionRows.rows
-        rows += Array(repeating: ConditionRows.Row(field: "", op: "eq"), count: SubscriptionForm.emptyRows)
         var headers = form.mappingHeaders
         headers += Array(repeating: (name: "", value: ""), count: SubscriptionForm.emptyRows)
         var data: [String: Any] = [
@@ -143,17 +141,10 @@ struct SubscriptionPages {
             "methods": ([""] + HTTPMethodName.allCases.map(\.rawValue)).map {
                 ["value": $0, "label": $0.isEmpty ? "the destination's" : $0, "selected": $0 == (form.values["mappingMethod"] ?? "")] as [String: Any]
             },
-            "joins": ConditionRows.Join.allCases.map { ["value": $0.rawValue, "selected": $0 == form.conditionRows.join] as [String: Any] },
-            "rows": rows.enumerated().map { index, row in
-                [
-                    "index": index, "number": index + 1, "field": row.field, "value": row.value, "negated": row.negated,
-                    "ops": Condition.Operator.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == row.op] as [String: Any] },
-                ] as [String: Any]
-            },
             "headers": headers.enumerated().map { ["number": $0.offset + 1, "name": $0.element.name, "value": $0.element.value] as [String: Any] },
             "cancel": chosen.isEmpty ? "/admin/subscriptions" : "/admin/destinations/\(chosen)",
         ]
-        if let json = form.conditionJSON { data["conditionJSON"] = ["text": json] }
+        data.merge(SubscriptionForm.builderData(form.conditionRows, json: form.conditionJSON)) { _, new in new }
         if let id { data["id"] = id }
         if let error { data["error"] = "Not saved: \(error)" }
         if let preview { data["preview"] = preview }

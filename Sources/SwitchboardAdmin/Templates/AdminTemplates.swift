@@ -17,5 +17,12 @@ enum AdminTemplates {
         ("source", SourceTemplate.template),
         ("subscriptions", SubscriptionsTemplate.template),
         ("subscriptionForm", SubscriptionFormTemplate.template),
+        ("conditionBuilder", ConditionBuilderTemplate.template),
+        ("audiences", AudiencesTemplate.template),
+        ("audienceForm", AudienceFormTemplate.template),
+        ("audience", AudienceTemplate.template),
+        ("syncs", SyncsTemplate.template),
+        ("syncForm", SyncFormTemplate.template),
+        ("sync", SyncTemplate.template),
     ]
 }

@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SwitchboardCore
+import SwitchboardServer
+import SwitchboardWorkers
+import Testing
+
+/// Audiences and syncs in the admin panel: built with the condition builder, synced with "Sync now".
+@Suite struct AdminAudienceTests {
+    @Test func anAudienceBuiltInThePanelIsSyncedWithSyncNow() async throws {
+        try await Receiver.with { receiver, url in
+            try await withSwitchboard({ settings in
+                settings.dispatcher.pollInterval = .milliseconds(20)
+                settings.schedules.interval = .milliseconds(20)
+            }) { client in
+                let writeKey = try await client.makeWriteKey()
+                for (user, spend) in [("u1", 600), ("u2", 700), ("u3", 10)] {
+                    let identify = try await client.call(
+                        .post, "/v1/identify", key: nil, json: ["userId": .string(user), "traits": ["spend": .int(Int64(spend))]], headers: basicAuth(writeKey))
+                    #expect(identify.status == .ok)
+                }
+                let destination = try await client.create("/v1/destinations", ["name": "Braze cohort", "url": .string(url + "/cohort")])
+                let destinationId = try #require(destination["id"]?.stringValue)
+                var browser = try await AdminBrowser.signedIn(client)
+                #expect(try await browser.get("/admin/audiences").html.contains("No audiences yet"))
+                let form = try await browser.get("/admin/audiences/new")
+                let csrf = try #require(form.csrf)
+                let created = try await browser.post(
+                    "/admin/audiences/new",
+                    ["csrf": csrf, "key": "vip", "name": "VIP <spenders>", "join": "all", "conditionField": "traits.spend", "conditionOp": "gt", "conditionValue": "500"])
+                #expect(created.status == .seeOther)
+                let audiencePage = try #require(created.location)
+                let audience = try #require(try await client.call(.get, "/v1/audiences").json["data"]?.arrayValue?.first)
+                #expect(audience["condition"] == ["field": "traits.spend", "op": "gt", "value": 500])
+                let built = try await eventually {
+                    let page = try await browser.get(audiencePage)
+                    return page.html.contains("u2") ? page : nil
+                }
+                #expect(built.html.contains("VIP &lt;spenders&gt;") && built.html.contains("u1") && !built.html.contains(">u3<"))
+                // A key is never reused: the form says so by the key.
+                let again = try await browser.post(
+                    "/admin/audiences/new", ["csrf": csrf, "key": "vip", "name": "Again", "conditionField": "traits.spend", "conditionOp": "gt", "conditionValue": "1"])
+                #expect(again.status == .unprocessableContent && again.html.contains(#"<p class="field-error" id="key-error">"#))
+
+                let audienceId = try #require(audience["id"]?.stringValue)
+                let syncForm = try await browser.get("/admin/syncs/new?audience=\(audienceId)")
+                #expect(syncForm.html.contains(#"<option value="\#(audienceId)" selected>"#))
+                let tooOften = try await browser.post(
+                    "/admin/syncs/new",
+                    ["csrf": csrf, "audienceId": audienceId, "destinationId": destinationId, "mode": "full", "recurring": "on", "intervalSeconds": "30", "batchSize": "10"])
+                #expect(tooOften.status == .unprocessableContent && tooOften.html.contains("intervalSeconds"))
+                let sync = try await browser.post(
+                    "/admin/syncs/new", ["csrf": csrf, "audienceId": audienceId, "destinationId": destinationId, "mode": "full", "intervalSeconds": "", "batchSize": "10"])
+                #expect(sync.status == .seeOther)
+                let syncPage = try #require(sync.location)
+                #expect(try await browser.get(syncPage).html.contains("Not run yet"))
+                let syncId = String(syncPage.split(separator: "/").last ?? "")
+                let pressed = try await browser.post("/admin/syncs/\(syncId)/run", ["csrf": csrf])
+                #expect(pressed.status == .seeOther)
+                let request = try await receiver.waitFor(1)[0]
+                #expect(Set(request.json?["members"]?.arrayValue ?? []) == ["u1", "u2"])
+                let ran = try await eventually {
+                    let page = try await browser.get(syncPage)
+                    return page.html.contains("Succeeded") ? page : nil
+                }
+                #expect(ran.html.contains("<td>2</td>"))  // added
+                #expect(try await browser.get("/admin/syncs").html.contains(syncId))
+
+                // A viewer sees the runs but no "Sync now", and cannot start one.
+                var viewer = try await AdminBrowser.signedIn(client, key: try await client.makeKey(role: .viewer))
+                let seen = try await viewer.get(syncPage)
+                #expect(seen.status == .ok && !seen.html.contains("Sync now</button>"))
+                #expect(try await viewer.post("/admin/syncs/\(syncId)/run", ["csrf": try #require(seen.csrf)]).status == .forbidden)
+                #expect(try await viewer.get("/admin/audiences/new").status == .forbidden)
+            }
+        }
+    }
+}
