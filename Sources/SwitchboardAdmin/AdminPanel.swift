@@ -71,5 +71,7 @@ public struct AdminPanel: Sendable {
         SubscriptionPages(panel: self).register(on: signedIn)
         AudiencePages(panel: self).register(on: signedIn)
         SyncPages(panel: self).register(on: signedIn)
+        ProfilePages(panel: self).register(on: signedIn)
+        DateTriggerPages(panel: self).register(on: signedIn)
     }
 }

@@ -77,3 +77,49 @@ import Testing
         }
     }
 }
+
+/// Profiles looked up, and date triggers as Open Loyalty's expiring notifications.
+@Suite struct AdminProfileTests {
+    @Test func aProfileShowsItsTraitsAudiencesAndEvents() async throws {
+        try await withSwitchboard { client in
+            let writeKey = try await client.makeWriteKey()
+            for body: JSONValue in [
+                ["type": "identify", "userId": "member-<1>", "traits": ["tier": "gold"]], ["type": "track", "userId": "member-<1>", "event": "Points Earned"],
+            ] {
+                #expect(try await client.call(.post, "/v1/batch", key: nil, json: ["batch": [body]], headers: basicAuth(writeKey)).status == .ok)
+            }
+            var browser = try await AdminBrowser.signedIn(client)
+            let found = try await browser.get("/admin/profiles?search=member")
+            #expect(found.html.contains("member-&lt;1&gt;") && found.html.contains(#"href="/admin/profiles/member%2D%3C1%3E""#))
+            let profile = try await browser.get("/admin/profiles/member-%3C1%3E")
+            #expect(profile.status == .ok)
+            #expect(profile.html.contains("&quot;tier&quot;:&quot;gold&quot;") && profile.html.contains("Points Earned"))
+            #expect(try await browser.get("/admin/profiles?search=nobody").html.contains("No profile matches"))
+            #expect(try await browser.get("/admin/profiles/nobody").status == .notFound)
+        }
+    }
+
+    @Test func dateTriggersAreAddedListedAndDeleted() async throws {
+        try await withSwitchboard { client in
+            var browser = try await AdminBrowser.signedIn(client)
+            let page = try await browser.get("/admin/date-triggers")
+            #expect(page.html.contains("No date triggers yet") && page.html.contains(#"<option value="CouponWillExpire">"#))
+            let csrf = try #require(page.csrf)
+            let bad = try await browser.post(
+                "/admin/date-triggers",
+                ["csrf": csrf, "name": "Points", "field": "traits.points_expire_at", "daysBefore": "-1", "atTime": "09:00", "eventName": "PointsWillExpire"])
+            #expect(bad.status == .unprocessableContent && bad.html.contains("daysBefore") && bad.html.contains(#"value="-1""#))
+            let added = try await browser.post(
+                "/admin/date-triggers",
+                ["csrf": csrf, "name": "Points", "field": "traits.points_expire_at", "daysBefore": "7", "atTime": "08:30", "eventName": "PointsWillExpire"])
+            #expect(added.status == .seeOther)
+            let stored = try #require(try await client.call(.get, "/v1/date-triggers").json["data"]?.arrayValue?.first)
+            #expect(stored["daysBefore"] == 7 && stored["atTime"] == "08:30" && stored["eventName"] == "PointsWillExpire")
+            let listed = try await browser.get("/admin/date-triggers")
+            #expect(listed.html.contains("<td>PointsWillExpire</td>"))
+            let id = try #require(stored["id"]?.stringValue)
+            #expect(try await browser.post("/admin/date-triggers/\(id)/delete", ["csrf": csrf]).status == .seeOther)
+            #expect(try await client.call(.get, "/v1/date-triggers").json["data"] == [])
+        }
+    }
+}

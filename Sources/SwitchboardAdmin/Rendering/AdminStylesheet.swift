@@ -54,5 +54,6 @@ enum AdminStylesheet {
     .facts dd { margin: 0; }
     pre { background: #f1f4f8; padding: .6rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; max-height: 24rem; }
     code.secret { word-break: break-all; }
+    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     """#
 }

@@ -24,5 +24,8 @@ enum AdminTemplates {
         ("syncs", SyncsTemplate.template),
         ("syncForm", SyncFormTemplate.template),
         ("sync", SyncTemplate.template),
+        ("profiles", ProfilesTemplate.template),
+        ("profile", ProfileTemplate.template),
+        ("dateTriggers", DateTriggersTemplate.template),
     ]
 }

@@ -19,6 +19,8 @@ enum LayoutTemplate {
         <a href="/admin/subscriptions"{{#nav_subscriptions}} aria-current="page"{{/nav_subscriptions}}>Subscriptions</a>
         <a href="/admin/audiences"{{#nav_audiences}} aria-current="page"{{/nav_audiences}}>Audiences</a>
         <a href="/admin/syncs"{{#nav_syncs}} aria-current="page"{{/nav_syncs}}>Syncs</a>
+        <a href="/admin/profiles"{{#nav_profiles}} aria-current="page"{{/nav_profiles}}>Profiles</a>
+        <a href="/admin/date-triggers"{{#nav_dateTriggers}} aria-current="page"{{/nav_dateTriggers}}>Date triggers</a>
         <a href="/admin/activity"{{#nav_activity}} aria-current="page"{{/nav_activity}}>Activity log</a>
         <a href="/admin/events"{{#nav_events}} aria-current="page"{{/nav_events}}>Events</a>
         <a href="/admin/sources"{{#nav_sources}} aria-current="page"{{/nav_sources}}>Sources</a>
