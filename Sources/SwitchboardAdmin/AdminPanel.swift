@@ -73,5 +73,6 @@ public struct AdminPanel: Sendable {
         SyncPages(panel: self).register(on: signedIn)
         ProfilePages(panel: self).register(on: signedIn)
         DateTriggerPages(panel: self).register(on: signedIn)
+        ConnectorPages(panel: self).register(on: signedIn)
     }
 }

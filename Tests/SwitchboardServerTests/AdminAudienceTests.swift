@@ -123,3 +123,35 @@ import Testing
         }
     }
 }
+
+/// Connectors installed from forms made from their parameters.
+@Suite struct AdminConnectorTests {
+    @Test func aConnectorIsInstalledFromItsGeneratedForm() async throws {
+        try await withSwitchboard { client in
+            var browser = try await AdminBrowser.signedIn(client)
+            #expect(try await browser.get("/admin/connectors").html.contains(#"href="/admin/connectors/braze-users-track""#))
+            let form = try await browser.get("/admin/connectors/braze-users-track")
+            #expect(form.html.contains(#"<input id="p-apiKey" name="apiKey" type="password" value="""#))
+            #expect(form.html.contains(#"name="eventNames" type="text" value="*""#))
+            #expect(form.html.contains(#"name="sendTraits" value="on" checked"#))
+            let csrf = try #require(form.csrf)
+            let refused = try await browser.post(
+                "/admin/connectors/braze-users-track",
+                ["csrf": csrf, "restEndpoint": "https://rest.iad-01.braze.com", "apiKey": "", "eventNames": "Order Completed", "sendTraits": "on"])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.html.contains(#"id="p-apiKey-error""#) && refused.html.contains(#"value="https://rest.iad-01.braze.com""#))
+            #expect(try await client.call(.get, "/v1/destinations").json["data"] == [])
+            let installed = try await browser.post(
+                "/admin/connectors/braze-users-track",
+                ["csrf": csrf, "restEndpoint": "https://rest.iad-01.braze.com", "apiKey": "braze-s3cret", "eventNames": "Order Completed, Signed Up"])
+            #expect(installed.status == .ok && installed.html.contains("Installed:"))
+            #expect(!installed.html.contains("braze-s3cret"))
+            let destination = try #require(try await client.call(.get, "/v1/destinations").json["data"]?.arrayValue?.first)
+            #expect(installed.html.contains("/admin/destinations/\(destination["id"]?.stringValue ?? "-")"))
+            let subscriptions = try #require(try await client.call(.get, "/v1/subscriptions").json["data"]?.arrayValue)
+            // sendTraits unticked: only the track subscription, for the two events typed.
+            #expect(subscriptions.count == 1)
+            #expect(subscriptions.first?["eventNames"] == ["Order Completed", "Signed Up"])
+        }
+    }
+}

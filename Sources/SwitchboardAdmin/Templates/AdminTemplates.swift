@@ -27,5 +27,7 @@ enum AdminTemplates {
         ("profiles", ProfilesTemplate.template),
         ("profile", ProfileTemplate.template),
         ("dateTriggers", DateTriggersTemplate.template),
+        ("connectors", ConnectorsTemplate.template),
+        ("connector", ConnectorTemplate.template),
     ]
 }

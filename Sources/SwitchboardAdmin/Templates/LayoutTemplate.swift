@@ -24,6 +24,7 @@ enum LayoutTemplate {
         <a href="/admin/activity"{{#nav_activity}} aria-current="page"{{/nav_activity}}>Activity log</a>
         <a href="/admin/events"{{#nav_events}} aria-current="page"{{/nav_events}}>Events</a>
         <a href="/admin/sources"{{#nav_sources}} aria-current="page"{{/nav_sources}}>Sources</a>
+        <a href="/admin/connectors"{{#nav_connectors}} aria-current="page"{{/nav_connectors}}>Connectors</a>
       </nav>
       <form class="signout" method="post" action="/admin/sign-out">
         <span class="who">{{name}} ({{role}})</span>
