@@ -74,5 +74,6 @@ public struct AdminPanel: Sendable {
         ProfilePages(panel: self).register(on: signedIn)
         DateTriggerPages(panel: self).register(on: signedIn)
         ConnectorPages(panel: self).register(on: signedIn)
+        KeyPages(panel: self).register(on: signedIn)
     }
 }

@@ -155,3 +155,36 @@ import Testing
         }
     }
 }
+
+/// Keys and workspaces, for admins only.
+@Suite struct AdminKeyTests {
+    @Test func anAdminMakesShowsOnceAndRevokesKeys() async throws {
+        try await withSwitchboard { client in
+            var admin = try await AdminBrowser.signedIn(client)
+            let page = try await admin.get("/admin/keys")
+            #expect(page.status == .ok && page.html.contains(#"href="/admin/keys""#))
+            let csrf = try #require(page.csrf)
+            let created = try await admin.post("/admin/keys", ["csrf": csrf, "name": "deploy <bot>", "role": "editor"])
+            #expect(created.status == .ok && created.html.contains("shown only this once") && created.html.contains("deploy &lt;bot&gt;"))
+            let secret = try #require(created.html.range(of: #"<code class="secret">"#).map { String(created.html[$0.upperBound...].prefix { $0 != "<" }) })
+            #expect(secret.hasPrefix("sbk_"))
+            #expect(try await client.call(.get, "/v1/sources", key: secret).status == .ok)
+            // Shown once: the list has the name, never the key.
+            let listed = try await admin.get("/admin/keys")
+            #expect(listed.html.contains("deploy &lt;bot&gt;") && !listed.html.contains(secret))
+            let keys = try #require(try await client.call(.get, "/v1/keys").json["data"]?.arrayValue)
+            let id = try #require(keys.first { $0["name"] == "deploy <bot>" }?["id"]?.stringValue)
+            #expect(try await admin.post("/admin/keys/\(id)/revoke", ["csrf": csrf]).html.contains("revoked"))
+            #expect(try await client.call(.get, "/v1/sources", key: secret).status == .unauthorized)
+            // A workspace of its own, with a first key.
+            let workspace = try await admin.post("/admin/workspaces", ["csrf": csrf, "workspaceName": "Brand B"])
+            #expect(workspace.html.contains("Workspace Brand B created") && workspace.html.contains("Keys of Brand B"))
+
+            var editor = try await AdminBrowser.signedIn(client, key: try await client.makeKey(role: .editor))
+            let seen = try await editor.get("/admin")
+            #expect(!seen.html.contains(#"href="/admin/keys""#))
+            #expect(try await editor.get("/admin/keys").status == .forbidden)
+            #expect(try await editor.post("/admin/keys", ["csrf": try #require(seen.csrf), "name": "x", "role": "admin"]).status == .forbidden)
+        }
+    }
+}

@@ -48,4 +48,11 @@ extension AdminRequestContext {
         guard user.canEdit else { throw AdminError.forbidden("A key with role \(user.role.rawValue) can look but not change anything.") }
         return user
     }
+
+    /// The signed-in key, refused with 403 unless it is an admin's (keys and workspaces).
+    func admin() throws -> AdminUser {
+        let user = try signedIn()
+        guard user.role == .admin else { throw AdminError.forbidden("Only an admin key manages keys and workspaces.") }
+        return user
+    }
 }

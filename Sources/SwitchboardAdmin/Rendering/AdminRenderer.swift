@@ -21,7 +21,7 @@ struct AdminRenderer: Sendable {
     func page(_ name: String, title: String, data: [String: Any], user: AdminUser?, status: HTTPResponse.Status = .ok, section: String? = nil) -> Response {
         var data = data
         if let user {
-            data["user"] = ["name": user.keyName, "role": user.role.rawValue, "csrf": user.csrfToken, "canEdit": user.canEdit] as [String: Any]
+            data["user"] = ["name": user.keyName, "role": user.role.rawValue, "csrf": user.csrfToken, "canEdit": user.canEdit, "isAdmin": user.role == .admin] as [String: Any]
             data["canEdit"] = user.canEdit
             data["csrf"] = user.csrfToken
         }

@@ -29,5 +29,6 @@ enum AdminTemplates {
         ("dateTriggers", DateTriggersTemplate.template),
         ("connectors", ConnectorsTemplate.template),
         ("connector", ConnectorTemplate.template),
+        ("keys", KeysTemplate.template),
     ]
 }

@@ -25,6 +25,7 @@ enum LayoutTemplate {
         <a href="/admin/events"{{#nav_events}} aria-current="page"{{/nav_events}}>Events</a>
         <a href="/admin/sources"{{#nav_sources}} aria-current="page"{{/nav_sources}}>Sources</a>
         <a href="/admin/connectors"{{#nav_connectors}} aria-current="page"{{/nav_connectors}}>Connectors</a>
+        {{#user.isAdmin}}<a href="/admin/keys"{{#nav_keys}} aria-current="page"{{/nav_keys}}>Keys</a>{{/user.isAdmin}}
       </nav>
       <form class="signout" method="post" action="/admin/sign-out">
         <span class="who">{{name}} ({{role}})</span>
