@@ -75,5 +75,6 @@ public struct AdminPanel: Sendable {
         DateTriggerPages(panel: self).register(on: signedIn)
         ConnectorPages(panel: self).register(on: signedIn)
         KeyPages(panel: self).register(on: signedIn)
+        EventTypePages(panel: self).register(on: signedIn)
     }
 }

@@ -188,3 +188,25 @@ import Testing
         }
     }
 }
+
+/// The event-type catalogue.
+@Suite struct AdminEventTypeTests {
+    @Test func theCatalogueShowsOpenLoyaltysNamesAndTakesNewOnes() async throws {
+        try await withSwitchboard { client in
+            var browser = try await AdminBrowser.signedIn(client)
+            let page = try await browser.get("/admin/event-types")
+            #expect(page.html.contains("<td>CustomerRegistered</td>") && page.html.contains("<code>customer.registered</code>"))
+            let csrf = try #require(page.csrf)
+            let bad = try await browser.post("/admin/event-types", ["csrf": csrf, "name": "Cart Viewed", "schema": "[1, 2]"])
+            #expect(bad.status == .unprocessableContent && bad.html.contains("schema must be a JSON object") && bad.html.contains("Cart Viewed"))
+            let added = try await browser.post(
+                "/admin/event-types", ["csrf": csrf, "name": "Cart Viewed", "description": "A shopper opened the cart", "schema": #"{"cartId": "c-1"}"#])
+            #expect(added.status == .seeOther)
+            let types = try #require(try await client.call(.get, "/v1/event-types").json["data"]?.arrayValue)
+            #expect(types.contains { $0["name"] == "Cart Viewed" && $0["schema"] == ["cartId": "c-1"] })
+            #expect(try await browser.post("/admin/event-types", ["csrf": csrf, "name": "Cart Viewed"]).html.contains("exists already"))
+            #expect(try await browser.post("/admin/event-types/delete", ["csrf": csrf, "name": "Cart Viewed"]).status == .seeOther)
+            #expect(try await !client.call(.get, "/v1/event-types").json["data"]!.arrayValue!.contains { $0["name"] == "Cart Viewed" })
+        }
+    }
+}

@@ -30,5 +30,6 @@ enum AdminTemplates {
         ("connectors", ConnectorsTemplate.template),
         ("connector", ConnectorTemplate.template),
         ("keys", KeysTemplate.template),
+        ("eventTypes", EventTypesTemplate.template),
     ]
 }

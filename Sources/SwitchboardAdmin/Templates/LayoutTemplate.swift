@@ -23,6 +23,7 @@ enum LayoutTemplate {
         <a href="/admin/date-triggers"{{#nav_dateTriggers}} aria-current="page"{{/nav_dateTriggers}}>Date triggers</a>
         <a href="/admin/activity"{{#nav_activity}} aria-current="page"{{/nav_activity}}>Activity log</a>
         <a href="/admin/events"{{#nav_events}} aria-current="page"{{/nav_events}}>Events</a>
+        <a href="/admin/event-types"{{#nav_eventTypes}} aria-current="page"{{/nav_eventTypes}}>Event types</a>
         <a href="/admin/sources"{{#nav_sources}} aria-current="page"{{/nav_sources}}>Sources</a>
         <a href="/admin/connectors"{{#nav_connectors}} aria-current="page"{{/nav_connectors}}>Connectors</a>
         {{#user.isAdmin}}<a href="/admin/keys"{{#nav_keys}} aria-current="page"{{/nav_keys}}>Keys</a>{{/user.isAdmin}}
