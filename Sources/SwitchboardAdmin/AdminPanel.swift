@@ -60,6 +60,11 @@ public struct AdminPanel: Sendable {
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(string: AdminStylesheet.css)))
         }
+        admin.get("assets/admin.js") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: AdminScript.javascript)))
+        }
         SignInPages(panel: self).register(on: admin)
         let signedIn = admin.group().add(middleware: AdminSignedInMiddleware(keys: storage))
         SignInPages(panel: self).registerSignOut(on: signedIn)

@@ -210,3 +210,52 @@ import Testing
         }
     }
 }
+
+/// Recovering a destination's failed deliveries from its page; the one script and what it may do.
+@Suite struct AdminRecoveryTests {
+    @Test func failedDeliveriesAreRecoveredSinceATime() async throws {
+        try await Receiver.with { receiver, url in
+            try await withSwitchboard({ settings in settings.dispatcher.pollInterval = .milliseconds(20) }) { client in
+                receiver.script([Receiver.Reply(status: .internalServerError)])
+                let (destination, _) = try await DeliveryTests.route(client, to: url, destination: ["retrySchedule": []], subscription: ["eventNames": ["*"]])
+                let id = try #require(destination["id"]?.stringValue)
+                try await DeliveryTests.track(client, writeKey: try await client.makeWriteKey(), ["userId": "u1", "event": "Order Completed"])
+                _ = try await eventually {
+                    try await client.call(.get, "/v1/deliveries?status=failed").json["data"]?.arrayValue?.first
+                }
+                var browser = try await AdminBrowser.signedIn(client)
+                let page = try await browser.get("/admin/destinations/\(id)")
+                let csrf = try #require(page.csrf)
+                #expect(try await browser.post("/admin/destinations/\(id)/recover", ["csrf": csrf, "since": ""]).html.contains("Give the time to recover from"))
+                let since = AdminTime.localInput(Date().addingTimeInterval(-3600))
+                let recovered = try await browser.post("/admin/destinations/\(id)/recover", ["csrf": csrf, "since": since])
+                #expect(recovered.html.contains("1 failed delivery since then queued again"))
+                _ = try await receiver.waitFor(2)
+            }
+        }
+    }
+
+    @Test func theOneScriptComesFromThePanelAndNothingInlineRuns() async throws {
+        try await withSwitchboard { client in
+            var browser = try await AdminBrowser.signedIn(client)
+            let page = try await browser.get("/admin")
+            #expect(page.html.contains(#"<script src="/admin/assets/admin.js" defer></script>"#))
+            let policy = try #require(page.headers[.contentSecurityPolicy])
+            #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"))
+            let script = try await browser.get("/admin/assets/admin.js")
+            #expect(script.status == .ok && script.headers[.contentType]?.hasPrefix("text/javascript") == true)
+            #expect(script.html.contains("toLocaleString"))
+        }
+    }
+}
+
+/// `datetime-local` text, as the panel's inputs take it (UTC).
+enum AdminTime {
+    static func localInput(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        return formatter.string(from: date)
+    }
+}

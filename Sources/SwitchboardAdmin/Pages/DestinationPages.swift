@@ -45,6 +45,15 @@ struct DestinationPages {
                 extra: ["secret": rotated.secret, "previousSecret": rotated.previousSecret ?? "", "notice": "A new secret signs from now on; the previous one keeps signing for 24 hours."])
         }
         group.post("destinations/{id}/test") { _, context in try await test(context) }
+        group.post("destinations/{id}/recover") { _, context in
+            let user = try context.editor()
+            let destination = try await destination(context, user)
+            guard let since = AdminFormat.date(fromLocalInput: context.form.raw("since")) else {
+                return try await detail(destination, user: user, extra: ["recoverError": "Give the time to recover from (UTC)."])
+            }
+            let count = try await panel.destinations.recover(destination, since: since, until: nil)
+            return try await detail(destination, user: user, extra: ["notice": "\(count) failed deliver\(count == 1 ? "y" : "ies") since then queued again."])
+        }
     }
 
     private func list(_ request: Request, _ context: AdminRequestContext) async throws -> Response {

@@ -36,6 +36,13 @@ enum DestinationTemplate {
         <button type="submit">Rotate secret</button>
       </form>
     </div>
+    <form method="post" action="/admin/destinations/{{id}}/recover" class="actions">
+      <input type="hidden" name="csrf" value="{{csrf}}">
+      <label for="since">Recover failed deliveries since (UTC)</label>
+      <input id="since" name="since" type="datetime-local">
+      <button type="submit">Recover</button>
+      {{#recoverError}}<p class="field-error">{{recoverError}}</p>{{/recoverError}}
+    </form>
     {{/canEdit}}
     {{#secret}}
     <section class="card">

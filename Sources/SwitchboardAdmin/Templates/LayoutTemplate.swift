@@ -8,6 +8,7 @@ enum LayoutTemplate {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>{{title}} · Switchboard</title>
     <link rel="stylesheet" href="/admin/assets/admin.css">
+    <script src="/admin/assets/admin.js" defer></script>
     </head>
     <body>
     <header class="top">
