@@ -325,6 +325,17 @@ def run(binary, screenshots):
         expect(any(b"member-7" in r["body"] for r in receiver.requests[before:]), "the webhook got the audience's members")
         browser.shot("sync-now")
 
+        # Every other page, for axe-core; a date trigger added from the keyboard alone.
+        for path in ["/profiles", "/profiles/member-7", "/date-triggers", "/connectors", "/connectors/braze-users-track", "/keys",
+                     "/event-types", "/events", "/sources", "/sources/new", "/subscriptions", "/syncs", "/audiences", "/audiences/new",
+                     "/destinations/new", "/syncs/new"]:
+            browser.open(admin + path)
+            expect("Sign out" in browser.text(), "%s renders signed in" % path)
+        browser.open(admin + "/date-triggers")
+        browser.find("#name").send_keys("Points expiring", Keys.TAB, Keys.TAB, "7", Keys.ENTER)
+        browser.wait_for(lambda: "<td>Points expiring</td>" in browser.driver.page_source, what="the date trigger added from the keyboard")
+        browser.shot("date-trigger-by-keyboard")
+
         expect(not browser.violations, "accessibility violations:\n  " + "\n  ".join(browser.violations))
         print("browser tests passed; %d pages checked by axe-core; screenshots:" % len(browser.checked))
         for shot in browser.shots:
