@@ -54,33 +54,33 @@ import Testing
         #expect(!text.contains("scrape-t0ken"))
     }
 
-    @Test func keysCanBeCreatedListedAndRevokedFromTheCommandLine() throws {
+    @Test func keysCanBeCreatedListedAndRevokedFromTheCommandLine() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let created = try ServerProcess.run(["keys", "create", "--name", "deploy bot", "--role", "editor", "--database", directory.database])
+        let created = try await ServerProcess.run(["keys", "create", "--name", "deploy bot", "--role", "editor", "--database", directory.database])
         #expect(created.status == 0, "\(created.output)")
         let lines = created.output.split(separator: "\n")
         let id = try #require(lines.first?.split(separator: "\t").first.map(String.init))
         #expect(id.hasPrefix("key_"))
         #expect(lines.last?.hasPrefix("sbk_") == true)
 
-        let listed = try ServerProcess.run(["keys", "list", "--database", directory.database])
+        let listed = try await ServerProcess.run(["keys", "list", "--database", directory.database])
         #expect(listed.output.contains(id) && listed.output.contains("editor") && listed.output.contains("deploy bot"))
         #expect(!listed.output.contains("sbk_"))
 
-        #expect(try ServerProcess.run(["keys", "revoke", id, "--database", directory.database]).status == 0)
-        #expect(!(try ServerProcess.run(["keys", "list", "--database", directory.database]).output.contains(id)))
-        #expect(try ServerProcess.run(["keys", "revoke", id, "--database", directory.database]).status != 0)
-        #expect(try ServerProcess.run(["keys", "create", "--name", "x", "--role", "root", "--database", directory.database]).status != 0)
+        #expect(try await ServerProcess.run(["keys", "revoke", id, "--database", directory.database]).status == 0)
+        #expect(!(try await ServerProcess.run(["keys", "list", "--database", directory.database]).output.contains(id)))
+        #expect(try await ServerProcess.run(["keys", "revoke", id, "--database", directory.database]).status != 0)
+        #expect(try await ServerProcess.run(["keys", "create", "--name", "x", "--role", "root", "--database", directory.database]).status != 0)
     }
 
-    @Test func everyCommandHasHelp() throws {
+    @Test func everyCommandHasHelp() async throws {
         let commands = [
             [], ["serve"], ["migrate"], ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["doctor"], ["backup"], ["purge"],
             ["replay"], ["send-test"], ["export"], ["export", "events"],
         ]
         for command in commands {
-            let help = try ServerProcess.run(command + ["--help"])
+            let help = try await ServerProcess.run(command + ["--help"])
             #expect(help.status == 0)
             #expect(help.output.contains("USAGE"), "\(command)")
         }

@@ -121,10 +121,10 @@ private let tokenHeader = HTTPField.Name("X-Token")!
         }
     }
 
-    @Test func anUnknownLogFormatStopsTheStart() throws {
+    @Test func anUnknownLogFormatStopsTheStart() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let (status, output) = try ServerProcess.run(["serve", "--port", "0", "--database", directory.database, "--log-format", "yaml"])
+        let (status, output) = try await ServerProcess.run(["serve", "--port", "0", "--database", directory.database, "--log-format", "yaml"])
         #expect(status != 0)
         #expect(output.contains("logFormat: yaml is not text or json"))
     }

@@ -28,7 +28,7 @@ final class ServerProcess: Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
+        try await ProcessLaunch.start(process)
         self.process = process
         // Until the "listening" line, or the end of its output.
         let text = await Self.read(output.fileHandleForReading) { Self.listeningPort($0) != nil }
@@ -67,19 +67,29 @@ final class ServerProcess: Sendable {
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SWITCHBOARD_") }.merging(given) { _, new in new }
     }
 
-    /// Runs a short command of the binary to its end and returns what it printed.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = environment([:])
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try ProcessLaunch.run(process)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a short command of the binary to its end and returns what it printed. The waiting is
+    /// done on a thread of its own: blocking the few threads Swift's concurrency has would stall
+    /// every other test's tasks (their HTTP deadlines passing before their requests even start).
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                do {
+                    let process = Process()
+                    process.executableURL = binary
+                    process.arguments = arguments
+                    process.environment = environment([:])
+                    let output = Pipe()
+                    process.standardOutput = output
+                    process.standardError = output
+                    try ProcessLaunch.run(process)
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
     }
 
     func kill() {
@@ -113,5 +123,21 @@ enum ProcessLaunch {
         lock.lock()
         defer { lock.unlock() }
         try process.run()
+    }
+
+    /// `run` on a thread of its own: waiting for another launch must not hold one of the few
+    /// threads all tasks share.
+    static func start(_ process: Process) async throws {
+        nonisolated(unsafe) let launching = process
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                do {
+                    try run(launching)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
     }
 }
