@@ -259,3 +259,29 @@ enum AdminTime {
         return formatter.string(from: date)
     }
 }
+
+/// The activity log filtered by subscription.
+@Suite struct AdminActivityFilterTests {
+    @Test func theActivityLogFiltersBySubscription() async throws {
+        try await withSwitchboard { client in
+            let destination = try await client.create("/v1/destinations", ["name": "Hook", "url": "http://127.0.0.1:9/hook"])
+            func subscribe(_ name: String) async throws -> String {
+                try #require(
+                    try await client.create("/v1/subscriptions", ["name": .string(name), "destinationId": destination["id"] ?? .null, "eventNames": [.string(name)]])["id"]?
+                        .stringValue)
+            }
+            let orders = try await subscribe("Order Completed")
+            _ = try await subscribe("Signed Up")
+            let writeKey = try await client.makeWriteKey()
+            for event in ["Order Completed", "Signed Up", "Signed Up"] {
+                try await DeliveryTests.track(client, writeKey: writeKey, ["userId": "u1", "event": .string(event)])
+            }
+            var browser = try await AdminBrowser.signedIn(client)
+            let all = try await browser.get("/admin/activity")
+            #expect(all.html.components(separatedBy: #"<tr><td><a href="/admin/activity/dlv_"#).count - 1 == 3)
+            let filtered = try await browser.get("/admin/activity?subscription=\(orders)")
+            #expect(filtered.html.components(separatedBy: #"<tr><td><a href="/admin/activity/dlv_"#).count - 1 == 1)
+            #expect(filtered.html.contains(#"id="subscription" name="subscription" value="\#(orders)""#))
+        }
+    }
+}

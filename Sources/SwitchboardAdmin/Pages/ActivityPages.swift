@@ -31,13 +31,13 @@ struct ActivityPages {
                 },
                 "hasRows": !page.items.isEmpty,
                 "statuses": DeliveryStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.status] },
-                "destination": query["destination"] ?? "", "event": query["event"] ?? "", "since": query["since"] ?? "", "until": query["until"] ?? "",
+                "destination": query["destination"] ?? "", "subscription": query["subscription"] ?? "", "event": query["event"] ?? "", "since": query["since"] ?? "", "until": query["until"] ?? "",
                 "hasFailed": filter.status == .failed || page.items.contains { $0.status == .failed },
             ]
             if let notice = query["notice"] { data["notice"] = notice }
             if let next = page.nextCursor {
                 var parameters = ["cursor=" + Self.escape(next)]
-                for name in ["status", "destination", "event", "since", "until"] { if let value = query[name] { parameters.append(name + "=" + Self.escape(value)) } }
+                for name in ["status", "destination", "subscription", "event", "since", "until"] { if let value = query[name] { parameters.append(name + "=" + Self.escape(value)) } }
                 data["next"] = "/admin/activity?" + parameters.joined(separator: "&")
             }
             return panel.renderer.page("activity", title: "Activity log", data: data, user: user, section: "activity")
@@ -88,6 +88,7 @@ struct ActivityPages {
             filter.status = known
         }
         filter.destinationId = fields["destination"]
+        filter.subscriptionId = fields["subscription"]
         filter.eventName = fields["event"]
         for (name, path) in [("since", \DeliveryFilter.since), ("until", \DeliveryFilter.until)] {
             guard let text = fields[name] else { continue }

@@ -1,4 +1,4 @@
-/// The activity log: deliveries filtered by status, destination, event name and time, paged.
+/// The activity log: deliveries filtered by status, destination, subscription, event name and time, paged.
 enum ActivityTemplate {
     static let template = #"""
     {{#notice}}<p class="notice ok" role="status">{{notice}}</p>{{/notice}}
@@ -7,6 +7,8 @@ enum ActivityTemplate {
       <select id="status" name="status"><option value="">any</option>{{#statuses}}<option{{#selected}} selected{{/selected}}>{{value}}</option>{{/statuses}}</select>
       <label for="destination">Destination id</label>
       <input id="destination" name="destination" value="{{destination}}">
+      <label for="subscription">Subscription id</label>
+      <input id="subscription" name="subscription" value="{{subscription}}">
       <label for="event">Event name</label>
       <input id="event" name="event" value="{{event}}">
       <label for="since">Since (UTC)</label>
@@ -19,6 +21,7 @@ enum ActivityTemplate {
     <form method="post" action="/admin/activity/retry-failed" class="actions">
       <input type="hidden" name="csrf" value="{{csrf}}">
       <input type="hidden" name="destination" value="{{destination}}">
+      <input type="hidden" name="subscription" value="{{subscription}}">
       <input type="hidden" name="event" value="{{event}}">
       <input type="hidden" name="since" value="{{since}}">
       <input type="hidden" name="until" value="{{until}}">
