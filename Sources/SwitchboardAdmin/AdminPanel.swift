@@ -29,7 +29,8 @@ public struct AdminPanel: Sendable {
     static let sessionLifetime: Duration = .seconds(12 * 3600)
 
     public init(
-        storage: any Storage, destinations: DestinationService, deliveries: DeliveryService, identifiers: IdentifierGenerator,
+        storage: any Storage, destinations: DestinationService, deliveries: DeliveryService, subscriptions: SubscriptionService,
+        identifiers: IdentifierGenerator,
         now: @escaping @Sendable () -> Date, publicURL: String?, ingestBaseURL: String, maxRecurringSyncs: Int = 30
     ) throws {
         self.maxRecurringSyncs = maxRecurringSyncs
@@ -37,7 +38,7 @@ public struct AdminPanel: Sendable {
         self.storage = storage
         self.destinations = destinations
         self.deliveries = deliveries
-        subscriptions = SubscriptionService(destinations: storage, profiles: storage, now: now)
+        self.subscriptions = subscriptions
         self.identifiers = identifiers
         self.now = now
         self.publicURL = publicURL

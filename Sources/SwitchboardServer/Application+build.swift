@@ -38,12 +38,13 @@ public func buildApplication(
     let destinations = DestinationService(
         destinations: storage, deliveries: storage, sender: sender, work: work, now: now, events: storage, identifiers: identifiers)
     let deliveries = DeliveryService(deliveries: storage, work: work, now: now)
+    let subscriptions = SubscriptionService(destinations: storage, profiles: storage, now: now)
     let publicURL = settings.publicURL ?? "http://\(settings.host):\(settings.port)"
     let dependencies = Dependencies(
         storage: storage,
         ingest: IngestService(eventLog: storage, work: work),
         destinations: destinations,
-        subscriptions: SubscriptionService(destinations: storage, profiles: storage, now: now),
+        subscriptions: subscriptions,
         deliveries: deliveries,
         identifiers: identifiers, now: now, maximumBodyBytes: settings.maxBodyBytes, maxRecurringSyncs: settings.maxRecurringSyncs,
         publicURL: publicURL, metrics: metrics)
@@ -54,7 +55,8 @@ public func buildApplication(
     let router = APIRouter.make(dependencies, tracing: settings.tracing)
     // The admin panel on the same router and port, over the same services.
     try AdminPanel(
-        storage: storage, destinations: destinations, deliveries: deliveries, identifiers: identifiers, now: now, publicURL: settings.publicURL,
+        storage: storage, destinations: destinations, deliveries: deliveries, subscriptions: subscriptions, identifiers: identifiers, now: now,
+        publicURL: settings.publicURL,
         ingestBaseURL: publicURL, maxRecurringSyncs: settings.maxRecurringSyncs
     ).register(on: router)
     return Application(

@@ -28,3 +28,16 @@ import Testing
         #expect(!AdminSignedInMiddleware.same("", "a"))
     }
 }
+
+/// Ages as the dashboard shows them, from any number, never trapping.
+@Suite struct AdminFormatTests {
+    @Test func agesReadRoughlyAndHostileNumbersDoNotTrap() {
+        #expect(AdminFormat.age(42) == "42 s")
+        #expect(AdminFormat.age(180) == "3 min")
+        #expect(AdminFormat.age(7200) == "2 h")
+        #expect(AdminFormat.age(3 * 86_400) == "3 days")
+        #expect(AdminFormat.age(.nan) == "0 s")
+        #expect(AdminFormat.age(-.infinity) == "0 s")
+        #expect(AdminFormat.age(.infinity) == "1000000000 days")
+    }
+}

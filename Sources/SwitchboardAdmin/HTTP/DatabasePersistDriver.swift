@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SwitchboardCore
 import SwitchboardStorage
 
 /// hummingbird-auth's session persistence over the database's `persist` table, so that every node
@@ -28,7 +29,8 @@ struct DatabasePersistDriver: PersistDriver {
         let now = now()
         guard let stored = try await store.persistedValue(key: key, now: now) else { return nil }
         guard let object = try? JSONDecoder().decode(Object.self, from: Data(stored.value.utf8)) else { throw PersistError.invalidConversion }
-        let ttl = stored.expiresAt.map { Duration.milliseconds(Int64(max(0, $0.timeIntervalSince(now) * 1000))) }
+        // Saturating: an expiry read back from the database may lie as far off as a date can.
+        let ttl = stored.expiresAt.map { Duration.milliseconds(max(0, Int64(flooringSaturating: $0.timeIntervalSince(now) * 1000) ?? 0)) }
         return (object, ttl)
     }
 

@@ -63,7 +63,9 @@ struct DashboardPage {
         let largest = counts.map(\.2).max() ?? 0
         guard largest > 0 else { return ["hasChart": false] }
         let bars: [[String: Any]] = counts.enumerated().map { index, entry in
-            let width = max(entry.2 > 0 ? 2 : 0, Int((Double(entry.2) / Double(largest) * 420).rounded()))
+            // The share is clamped to 0...1 before it becomes an integer: the conversion cannot trap.
+            let share = min(max(Double(entry.2) / Double(largest), 0), 1)
+            let width = max(entry.2 > 0 ? 2 : 0, Int((share * 420).rounded()))
             return [
                 "label": AdminFormat.deliveryStatus(entry.0).text, "count": entry.2, "colour": entry.1, "width": width,
                 "y": index * 30 + 4, "textY": index * 30 + 19, "countX": 110 + width + 8,

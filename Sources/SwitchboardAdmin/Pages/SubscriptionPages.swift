@@ -65,7 +65,7 @@ struct SubscriptionPages {
         let user = try context.editor()
         let posted = SubscriptionForm(posted: context.form)
         let now = panel.now()
-        let stored = try await id.asyncMap { _ in try await storedSubscription(context, user) }
+        let stored = id == nil ? nil : try await storedSubscription(context, user)
         var subscription = stored ?? Subscription(
             id: panel.identifiers.make(.subscription), workspaceId: user.workspaceId, destinationId: "", name: "", eventNames: [],
             condition: nil, mapping: nil, createdAt: now, updatedAt: now)
@@ -165,12 +165,5 @@ struct SubscriptionPages {
         let page = try await panel.storage.listDestinations(
             workspaceId: user.workspaceId, filter: DestinationFilter(), page: PageRequest(limit: PageRequest.maximumLimit, cursor: nil))
         return Dictionary(page.items.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -57,7 +57,9 @@ enum AdminFormat {
 
     /// `3 min`, `2 h`: how long ago, roughly.
     static func age(_ seconds: TimeInterval) -> String {
-        switch seconds {
+        // NaN would match no case and reach an integer conversion that traps.
+        let seconds = seconds.isNaN ? 0 : seconds
+        return switch seconds {
         case ..<60: "\(Int(max(0, seconds))) s"
         case ..<3600: "\(Int(seconds / 60)) min"
         case ..<172_800: "\(Int(seconds / 3600)) h"
