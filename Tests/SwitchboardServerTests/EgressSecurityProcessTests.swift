@@ -105,14 +105,13 @@ enum MountNamespace {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-hosts-probe-\(UUID().uuidString)")
         guard (try? write("127.0.0.1 probe.test\n", to: file)) != nil else { return false }
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: unshare)
-        process.arguments = ["--mount", "/bin/sh", "-c", #"mount --bind "$1" /etc/hosts && grep -q probe.test /etc/hosts"#, "sh", file.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? ProcessLaunch.run(process)) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        guard
+            let process = try? SpawnedProcess(
+                executable: unshare,
+                arguments: ["--mount", "/bin/sh", "-c", #"mount --bind "$1" /etc/hosts && grep -q probe.test /etc/hosts"#, "sh", file.path],
+                environment: ProcessInfo.processInfo.environment, output: .discard)
+        else { return false }
+        return process.waitForExit() == .exit(0)
     }()
 
     /// Rewrites the file in place: a bind mount follows the file, not a new one renamed over it.

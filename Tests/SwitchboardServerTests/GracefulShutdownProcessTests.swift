@@ -46,10 +46,9 @@ import Testing
             // Mid-drain: some sends in flight, most still queued.
             try await eventually(timeout: .seconds(30)) { receiver.started >= 8 ? true : nil }
             let signalled = ContinuousClock.now
-            kill(first.process.processIdentifier, SIGTERM)
+            first.process.signal(SIGTERM)
             try await eventually(timeout: .seconds(Int64(shutdownTimeout) + 15)) { first.isRunning ? nil : true }
-            #expect(first.process.terminationReason == .exit)
-            #expect(first.process.terminationStatus == 0)
+            #expect(await first.process.exit() == .exit(0))
             #expect(ContinuousClock.now - signalled < .seconds(Int64(shutdownTimeout) + 15))
             #expect(receiver.delivered.count < Self.events, "the drain was over before SIGTERM: nothing was shown")
 

@@ -255,41 +255,10 @@ struct CommandResult: CustomStringConvertible {
     var output: String { stdout + stderr }
     var description: String { "exit \(status): \(output)" }
 
-    /// Runs the binary to its end on a thread of its own (a blocking wait must not hold one of the
-    /// few threads all tasks share), with only the given SWITCHBOARD_* variables.
+    /// Runs the binary to its end, with only the given SWITCHBOARD_* variables.
     static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                do {
-                    let process = Process()
-                    process.executableURL = ServerProcess.binary
-                    process.arguments = arguments
-                    process.environment = ServerProcess.environment(environment)
-                    let output = Pipe()
-                    let errors = Pipe()
-                    process.standardOutput = output
-                    process.standardError = errors
-                    process.standardInput = FileHandle.nullDevice
-                    try ProcessLaunch.run(process)
-                    // Standard error on a thread of its own: neither pipe can fill and stall the other.
-                    let errorText = Shared("")
-                    let errorsRead = DispatchSemaphore(value: 0)
-                    Thread {
-                        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                        errorText.update { $0 = text }
-                        errorsRead.signal()
-                    }.start()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    errorsRead.wait()
-                    continuation.resume(
-                        returning: CommandResult(
-                            status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: errorText.value))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
-        }
+        let result = try await SpawnedProcess.run(ServerProcess.binary.path, arguments, environment: ServerProcess.environment(environment))
+        return CommandResult(status: result.ending.status, stdout: result.output, stderr: result.errors)
     }
 }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// The real `switchboard serve` binary in a child process, for tests that must kill it.
 final class ServerProcess: Sendable {
-    let process: Process
+    let process: SpawnedProcess
     let port: Int
 
     /// The binary `swift build` put next to the test bundle.
@@ -20,20 +20,14 @@ final class ServerProcess: Sendable {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw ServerProcessError.notBuilt(binary.path)
         }
-        let process = Process()
         let command = launcher + [binary.path, "serve", "--host", "127.0.0.1", "--database", database] + arguments
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.environment = Self.environment(environment)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try await ProcessLaunch.start(process)
+        let process = try SpawnedProcess(
+            executable: command[0], arguments: Array(command.dropFirst()), environment: Self.environment(environment))
         self.process = process
         // Until the "listening" line, or the end of its output.
-        let text = await Self.read(output.fileHandleForReading) { Self.listeningPort($0) != nil }
+        let text = await Self.read(process.output!) { Self.listeningPort($0) != nil }
         guard let port = Self.listeningPort(text) else {
-            process.terminate()
+            process.kill()
             throw ServerProcessError.didNotStart(text)
         }
         self.port = port
@@ -67,37 +61,13 @@ final class ServerProcess: Sendable {
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SWITCHBOARD_") }.merging(given) { _, new in new }
     }
 
-    /// Runs a short command of the binary to its end and returns what it printed. The waiting is
-    /// done on a thread of its own: blocking the few threads Swift's concurrency has would stall
-    /// every other test's tasks (their HTTP deadlines passing before their requests even start).
+    /// Runs a short command of the binary to its end and returns what it printed (both streams).
     static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                do {
-                    let process = Process()
-                    process.executableURL = binary
-                    process.arguments = arguments
-                    process.environment = environment([:])
-                    let output = Pipe()
-                    process.standardOutput = output
-                    process.standardError = output
-                    try ProcessLaunch.run(process)
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
-        }
+        let result = try await SpawnedProcess.run(binary.path, arguments, environment: environment([:]), errors: .sameAsOutput)
+        return (result.ending.status, result.output)
     }
 
-    func kill() {
-        if process.isRunning {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func kill() { process.kill() }
 
     deinit { kill() }
 }
@@ -110,34 +80,6 @@ enum ServerProcessError: Error, CustomStringConvertible {
         switch self {
         case .notBuilt(let path): "no server binary at \(path): run `swift build` first"
         case .didNotStart(let output): "the server did not start; it printed: \(output)"
-        }
-    }
-}
-
-/// Foundation's `Process.run()` is not safe to call from several threads at once on Linux (a test
-/// run crashed inside it while commands and servers started in parallel): launches go one at a time.
-enum ProcessLaunch {
-    private static let lock = NSLock()
-
-    static func run(_ process: Process) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        try process.run()
-    }
-
-    /// `run` on a thread of its own: waiting for another launch must not hold one of the few
-    /// threads all tasks share.
-    static func start(_ process: Process) async throws {
-        nonisolated(unsafe) let launching = process
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread {
-                do {
-                    try run(launching)
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
         }
     }
 }
