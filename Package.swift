@@ -199,6 +199,9 @@ let package = Package(
             name: "switchboard-bench",
             dependencies: [
                 "SwitchboardWorkers",
+                "SwitchboardStorage",
+                "SwitchboardCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
