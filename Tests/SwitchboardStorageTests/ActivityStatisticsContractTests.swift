@@ -40,5 +40,12 @@ import Testing
 
         let empty = try await storage.activitySummary(workspaceId: "ws_nobody", since: at(-86_400))
         #expect(empty == ActivitySummary(events: 0, deliveries: [], pending: 0, oldestPendingAt: nil))
+
+        // A page of destinations: the same counts, for those destinations only, and none of another workspace's.
+        let counted = try await storage.deliveryCounts(workspaceId: source.workspaceId, destinationIds: [destination.id, "dst_unknown"], since: at(-3600))
+        #expect(Set(counted.map { "\($0.status.rawValue):\($0.count)" }) == ["pending:1", "failed:1"])
+        #expect(try await storage.deliveryCounts(workspaceId: source.workspaceId, destinationIds: [destination.id], since: at(-86_400)).reduce(0) { $0 + $1.count } == 3)
+        #expect(try await storage.deliveryCounts(workspaceId: "ws_nobody", destinationIds: [destination.id], since: at(-86_400)).isEmpty)
+        #expect(try await storage.deliveryCounts(workspaceId: source.workspaceId, destinationIds: [], since: at(-86_400)).isEmpty)
     }
 }

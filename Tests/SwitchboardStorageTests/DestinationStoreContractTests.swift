@@ -26,6 +26,11 @@ import Testing
             try await storage.listDestinations(workspaceId: space.id, filter: filter, page: PageRequest()).items.map(\.name).sorted()
         }
         #expect(try await names(DestinationFilter()) == ["off", "on"])
+        // Named by id, in one query; an id of no destination (or of another workspace) is left out.
+        let other = try await workspace(storage)
+        #expect(try await storage.destinationNames(ids: [on.id, off.id, on.id, "dst_unknown"], workspaceId: space.id) == [on.id: "on", off.id: "off"])
+        #expect(try await storage.destinationNames(ids: [on.id], workspaceId: other.id).isEmpty)
+        #expect(try await storage.destinationNames(ids: [], workspaceId: space.id).isEmpty)
         #expect(try await names(DestinationFilter(enabled: true)) == ["on"])
         #expect(try await names(DestinationFilter(enabled: false)) == ["off"])
         #expect(try await names(DestinationFilter(legacy: true)) == ["on"])

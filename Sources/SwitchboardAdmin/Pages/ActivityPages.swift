@@ -19,10 +19,8 @@ struct ActivityPages {
             let filter = try Self.filter(query)
             let page = try await panel.storage.listDeliveries(
                 workspaceId: user.workspaceId, filter: filter, page: PageRequest(limit: PageRequest.defaultLimit, cursor: query["cursor"]))
-            // One query names the destinations of the page (the first 250 of the workspace; ids beyond).
-            let destinations = try await panel.storage.listDestinations(
-                workspaceId: user.workspaceId, search: nil, page: PageRequest(limit: PageRequest.maximumLimit))
-            let names = Dictionary(destinations.items.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            // One query names the destinations of the page.
+            let names = try await panel.storage.destinationNames(ids: page.items.map(\.destinationId), workspaceId: user.workspaceId)
             var data: [String: Any] = [
                 "rows": page.items.map { delivery in
                     var row = Self.row(delivery)

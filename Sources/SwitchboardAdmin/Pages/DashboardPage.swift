@@ -7,18 +7,18 @@ import SwitchboardStorage
 struct DashboardPage {
     let panel: AdminPanel
 
+    /// Rows of each list on the page: a workspace with thousands of destinations links to the rest.
+    static let listed = 20
+
     func register(on group: RouterGroup<AdminRequestContext>) {
         group.get("") { _, context in
             let user = try context.signedIn()
             let now = panel.now()
             let day = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: now.addingTimeInterval(-86400))
             let hour = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: now.addingTimeInterval(-3600))
-            // One page of destinations names the failure rows; a workspace with more shows ids for the rest.
-            let destinations = try await panel.storage.listDestinations(
-                workspaceId: user.workspaceId, search: nil, page: PageRequest(limit: PageRequest.maximumLimit))
-            let names = Dictionary(destinations.items.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            let anyDestination = try await panel.storage.listDestinations(workspaceId: user.workspaceId, search: nil, page: PageRequest(limit: 1))
             let switchedOff = try await panel.storage.listDestinations(
-                workspaceId: user.workspaceId, filter: DestinationFilter(enabled: false), page: PageRequest(limit: PageRequest.maximumLimit))
+                workspaceId: user.workspaceId, filter: DestinationFilter(enabled: false), page: PageRequest(limit: Self.listed))
             func window(_ label: String, _ summary: ActivitySummary) -> [String: Any] {
                 let count = { (status: DeliveryStatus) in summary.deliveries.filter { $0.status == status }.reduce(0) { $0 &+ $1.count } }
                 return [
@@ -32,7 +32,10 @@ struct DashboardPage {
                 if row.status == .failed { failed[row.destinationId, default: 0] &+= row.count }
                 if row.status == .succeeded { succeeded[row.destinationId, default: 0] &+= row.count }
             }
-            let failures: [[String: Any]] = failed.sorted { $0.value > $1.value }.map {
+            // The most failing ones, named by one query; the rest are a link away.
+            let worst = failed.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.listed)
+            let names = try await panel.storage.destinationNames(ids: worst.map(\.key), workspaceId: user.workspaceId)
+            let failures: [[String: Any]] = worst.map {
                 ["id": $0.key, "name": names[$0.key] ?? $0.key, "failed": $0.value, "succeeded": succeeded[$0.key] ?? 0]
             }
             let disabled: [[String: Any]] = switchedOff.items.map {
@@ -41,8 +44,9 @@ struct DashboardPage {
             var data: [String: Any] = [
                 "windows": [window("hour", hour), window("day", day)], "pending": day.pending,
                 "failures": failures, "hasFailures": !failures.isEmpty, "disabled": disabled, "hasDisabled": !disabled.isEmpty,
-                "hasDestinations": !destinations.items.isEmpty,
+                "hasDestinations": !anyDestination.items.isEmpty, "moreDisabled": switchedOff.nextCursor != nil,
             ]
+            if failed.count > worst.count { data["moreFailures"] = failed.count - worst.count }
             data.merge(Self.chart(day)) { _, new in new }
             if let oldest = day.oldestPendingAt {
                 var time: [String: Any] = AdminFormat.time(oldest)

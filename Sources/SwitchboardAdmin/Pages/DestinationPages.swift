@@ -70,7 +70,8 @@ struct DestinationPages {
         let page = try await panel.storage.listDestinations(
             workspaceId: user.workspaceId, filter: filter, page: PageRequest(limit: PageRequest.defaultLimit, cursor: query["cursor"]))
         // Two grouped queries for the whole page, never one per row.
-        let day = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: panel.now().addingTimeInterval(-86400))
+        let day = try await panel.storage.deliveryCounts(
+            workspaceId: user.workspaceId, destinationIds: page.items.map(\.id), since: panel.now().addingTimeInterval(-86400))
         // The legacy ones of this page: the first as many legacy ones from the same cursor hold them all.
         var legacyFilter = filter
         legacyFilter.legacy = true
@@ -79,7 +80,7 @@ struct DestinationPages {
                 workspaceId: user.workspaceId, filter: legacyFilter, page: PageRequest(limit: PageRequest.defaultLimit, cursor: query["cursor"])
             ).items.map(\.id))
         let rows: [[String: Any]] = page.items.map { destination in
-            let counts = day.deliveries.filter { $0.destinationId == destination.id }
+            let counts = day.filter { $0.destinationId == destination.id }
             let succeeded = counts.filter { $0.status == .succeeded }.reduce(0) { $0 &+ $1.count }
             let failed = counts.filter { $0.status == .failed }.reduce(0) { $0 &+ $1.count }
             var row: [String: Any] = [

@@ -17,7 +17,7 @@ struct SubscriptionPages {
             let destinationId = query["destination"].flatMap { $0.isEmpty ? nil : $0 }
             let page = try await panel.storage.listSubscriptions(
                 workspaceId: user.workspaceId, destinationId: destinationId, page: PageRequest(limit: PageRequest.defaultLimit, cursor: query["cursor"]))
-            let names = try await destinationNames(user)
+            let names = try await panel.storage.destinationNames(ids: page.items.map(\.destinationId), workspaceId: user.workspaceId)
             var data: [String: Any] = [
                 "rows": page.items.map { subscription in
                     [
@@ -126,9 +126,16 @@ struct SubscriptionPages {
         _ form: SubscriptionForm, id: String?, user: AdminUser, errors: [String: String] = [:], error: String? = nil, preview: [String: Any]? = nil,
         notice: String? = nil
     ) async throws -> Response {
-        let destinations = try await panel.storage.listDestinations(
-            workspaceId: user.workspaceId, filter: DestinationFilter(), page: PageRequest(limit: PageRequest.maximumLimit, cursor: nil))
+        // The first page of destinations to choose from, and the chosen one wherever it is in the list.
         let chosen = form.values["destinationId"] ?? ""
+        var destinations = try await panel.storage.listDestinations(
+            workspaceId: user.workspaceId, filter: DestinationFilter(), page: PageRequest(limit: PageRequest.maximumLimit, cursor: nil)
+        ).items.map { (id: $0.id, name: $0.name) }
+        if !chosen.isEmpty, !destinations.contains(where: { $0.id == chosen }),
+            let name = try await panel.storage.destinationNames(ids: [chosen], workspaceId: user.workspaceId)[chosen]
+        {
+            destinations.insert((chosen, name), at: 0)
+        }
         var headers = form.mappingHeaders
         headers += Array(repeating: (name: "", value: ""), count: SubscriptionForm.emptyRows)
         var data: [String: Any] = [
@@ -136,7 +143,7 @@ struct SubscriptionPages {
             "name": form.values["name"] ?? "", "eventNames": form.values["eventNames"] ?? "", "enabled": form.enabled,
             "mappingUrl": form.values["mappingUrl"] ?? "", "mappingBody": form.values["mappingBody"] ?? "",
             "sampleEvent": form.values["sampleEvent"] ?? "",
-            "destinations": destinations.items.map { ["id": $0.id, "name": $0.name, "selected": $0.id == chosen] as [String: Any] },
+            "destinations": destinations.map { ["id": $0.id, "name": $0.name, "selected": $0.id == chosen] as [String: Any] },
             "formats": BodyFormat.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == form.values["format"]] as [String: Any] },
             "methods": ([""] + HTTPMethodName.allCases.map(\.rawValue)).map {
                 ["value": $0, "label": $0.isEmpty ? "the destination's" : $0, "selected": $0 == (form.values["mappingMethod"] ?? "")] as [String: Any]
@@ -158,12 +165,5 @@ struct SubscriptionPages {
             throw AdminError.notFound("There is no such subscription in this workspace.")
         }
         return subscription
-    }
-
-    /// Destination names for the list, from one page of destinations (not one query per row).
-    private func destinationNames(_ user: AdminUser) async throws -> [String: String] {
-        let page = try await panel.storage.listDestinations(
-            workspaceId: user.workspaceId, filter: DestinationFilter(), page: PageRequest(limit: PageRequest.maximumLimit, cursor: nil))
-        return Dictionary(page.items.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 }

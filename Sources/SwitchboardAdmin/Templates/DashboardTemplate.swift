@@ -34,11 +34,13 @@ enum DashboardTemplate {
       {{#failures}}<tr><td><a href="/admin/destinations/{{id}}">{{name}}</a></td><td>{{failed}}</td><td>{{succeeded}}</td></tr>{{/failures}}
       </tbody>
     </table>
+    {{#moreFailures}}<p>{{moreFailures}} more destinations failed: <a href="/admin/activity?status=failed">see every failed delivery</a>.</p>{{/moreFailures}}
     {{/hasFailures}}
     {{^hasFailures}}<p class="empty">No failed deliveries in the last day.</p>{{/hasFailures}}
     <h2>Disabled destinations</h2>
     {{#hasDisabled}}
     <ul>{{#disabled}}<li><a href="/admin/destinations/{{id}}">{{name}}</a>: <span class="status off">Disabled</span> {{reason}}</li>{{/disabled}}</ul>
+    {{#moreDisabled}}<p><a href="/admin/destinations?status=disabled">Every disabled destination</a></p>{{/moreDisabled}}
     {{/hasDisabled}}
     {{^hasDisabled}}<p class="empty">Every destination is enabled.</p>{{/hasDisabled}}
     {{^hasDestinations}}<p class="empty">No destinations yet. <a href="/admin/destinations/new">Add a destination</a> to start sending webhooks.</p>{{/hasDestinations}}

@@ -316,5 +316,6 @@ enum PostgresSchema {
         ("7-retention", RetentionIndex.migration),
         ("8-trace-parent", TraceParentColumn.migration),
         ("9-persist", PersistTable.postgresMigration),
+        ("10-activity-indexes", ActivityIndexes.migration),
     ]
 }

@@ -11,15 +11,29 @@ extension PostgresStorage {
             SELECT destination_id, status, COUNT(*) AS n FROM deliveries
             WHERE workspace_id = \(workspaceId) AND created_at >= \(since.milliseconds) GROUP BY destination_id, status
             """
-        ).compactMap { row -> ActivitySummary.DeliveryCount? in
-            guard let status = row.text("status").flatMap(DeliveryStatus.init(rawValue:)), let destination = row.text("destination_id") else { return nil }
-            return .init(destinationId: destination, status: status, count: Int(clamping: row.integer("n") ?? 0))
-        }
+        ).compactMap(Self.deliveryCount)
         let pending = try await rows(
             "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE workspace_id = \(workspaceId) AND status = 'pending'"
         ).first
         return ActivitySummary(
             events: Int(clamping: events), deliveries: counts, pending: Int(clamping: pending?.integer("n") ?? 0),
             oldestPendingAt: pending?.integer("oldest").map(Date.init(milliseconds:)))
+    }
+
+    public func deliveryCounts(workspaceId: String, destinationIds: [String], since: Date) async throws -> [ActivitySummary.DeliveryCount] {
+        let ids = Array(Set(destinationIds))
+        guard !ids.isEmpty else { return [] }
+        return try await rows(
+            """
+            SELECT destination_id, status, COUNT(*) AS n FROM deliveries
+            WHERE destination_id = ANY(\(ids)) AND workspace_id = \(workspaceId) AND created_at >= \(since.milliseconds)
+            GROUP BY destination_id, status
+            """
+        ).compactMap(Self.deliveryCount)
+    }
+
+    private static func deliveryCount(_ row: PostgresRandomAccessRow) -> ActivitySummary.DeliveryCount? {
+        guard let status = row.text("status").flatMap(DeliveryStatus.init(rawValue:)), let destination = row.text("destination_id") else { return nil }
+        return .init(destinationId: destination, status: status, count: Int(clamping: row.integer("n") ?? 0))
     }
 }

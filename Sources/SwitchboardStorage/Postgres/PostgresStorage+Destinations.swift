@@ -48,6 +48,17 @@ extension PostgresStorage {
         return Page(fetched: rows.map(Destination.init(row:)), limit: page.limit, id: \.id)
     }
 
+    public func destinationNames(ids: [String], workspaceId: String) async throws -> [String: String] {
+        let ids = Array(Set(ids))
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await rows("SELECT id, name FROM destinations WHERE workspace_id = \(workspaceId) AND id = ANY(\(ids))")
+        var names: [String: String] = [:]
+        for row in rows {
+            if let id = row.text("id"), let name = row.text("name") { names[id] = name }
+        }
+        return names
+    }
+
     public func updateDestination(_ destination: Destination) async throws -> Bool {
         var statement = Statement.update(
             "destinations", columns: Self.destinationColumns, values: destination.columnValues, types: Self.destinationTypes, id: destination.id,

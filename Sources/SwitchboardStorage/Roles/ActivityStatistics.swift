@@ -5,6 +5,9 @@ import SwitchboardCore
 /// grouped queries however many destinations and deliveries there are.
 public protocol ActivityStatistics: Sendable {
     func activitySummary(workspaceId: String, since: Date) async throws -> ActivitySummary
+    /// Deliveries created since the time to the given destinations, by destination and status:
+    /// a page of the destinations list, without counting the whole workspace.
+    func deliveryCounts(workspaceId: String, destinationIds: [String], since: Date) async throws -> [ActivitySummary.DeliveryCount]
 }
 
 /// Events in and deliveries out since a time, and the queue as it stands.

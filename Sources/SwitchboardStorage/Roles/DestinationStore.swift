@@ -6,6 +6,8 @@ public protocol DestinationStore: Sendable {
     func destination(id: String, workspaceId: String) async throws -> Destination?
     /// By id, filtered as the admin panel's list columns are.
     func listDestinations(workspaceId: String, filter: DestinationFilter, page: PageRequest) async throws -> Page<Destination>
+    /// The names of those of `ids` the workspace holds: one query names a whole page's rows.
+    func destinationNames(ids: [String], workspaceId: String) async throws -> [String: String]
     func updateDestination(_ destination: Destination) async throws -> Bool
     /// Deletes it with its subscriptions and deliveries.
     func deleteDestination(id: String, workspaceId: String) async throws -> Bool

@@ -339,6 +339,9 @@ enum SQLiteSchema {
         migrator.registerMigration("12-persist") { db in
             try db.execute(sql: PersistTable.sqliteMigration)
         }
+        migrator.registerMigration("13-activity-indexes") { db in
+            try db.execute(sql: ActivityIndexes.migration)
+        }
         return migrator
     }
 }

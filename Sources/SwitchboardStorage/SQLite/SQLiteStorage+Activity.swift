@@ -6,24 +6,47 @@ extension SQLiteStorage {
     public func activitySummary(workspaceId: String, since: Date) async throws -> ActivitySummary {
         try await pool.read { db in
             let events = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM events WHERE workspace_id = ? AND received_at >= ?", arguments: [workspaceId, since.milliseconds]) ?? 0
-            let counts = try Row.fetchAll(
+                db, sql: "SELECT COUNT(*) FROM events INDEXED BY events_received WHERE workspace_id = ? AND received_at >= ?",
+                arguments: [workspaceId, since.milliseconds]) ?? 0
+            let counts = try Self.deliveryCounts(
                 db,
                 sql: """
-                    SELECT destination_id, status, COUNT(*) AS n FROM deliveries
+                    SELECT destination_id, status, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_created
                     WHERE workspace_id = ? AND created_at >= ? GROUP BY destination_id, status
                     """,
-                arguments: [workspaceId, since.milliseconds]
-            ).compactMap { row -> ActivitySummary.DeliveryCount? in
-                guard let status = DeliveryStatus(rawValue: row["status"]) else { return nil }
-                return .init(destinationId: row["destination_id"], status: status, count: Int(clamping: row["n"] as Int64))
-            }
+                arguments: [workspaceId, since.milliseconds])
             let pending = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE workspace_id = ? AND status = 'pending'",
+                db,
+                sql: """
+                    SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries INDEXED BY deliveries_pending_created
+                    WHERE workspace_id = ? AND status = 'pending'
+                    """,
                 arguments: [workspaceId])
             return ActivitySummary(
                 events: events, deliveries: counts, pending: Int(clamping: (pending?["n"] as Int64?) ?? 0),
                 oldestPendingAt: (pending?["oldest"] as Int64?).map(Date.init(milliseconds:)))
+        }
+    }
+
+    public func deliveryCounts(workspaceId: String, destinationIds: [String], since: Date) async throws -> [ActivitySummary.DeliveryCount] {
+        let ids = Array(Set(destinationIds))
+        guard !ids.isEmpty else { return [] }
+        return try await pool.read { db in
+            try Self.deliveryCounts(
+                db,
+                sql: """
+                    SELECT destination_id, status, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_destination_created
+                    WHERE destination_id IN (\(Self.placeholders(ids.count))) AND workspace_id = ? AND created_at >= ?
+                    GROUP BY destination_id, status
+                    """,
+                arguments: StatementArguments(ids) + [workspaceId, since.milliseconds])
+        }
+    }
+
+    private static func deliveryCounts(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ActivitySummary.DeliveryCount] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+            guard let status = DeliveryStatus(rawValue: row["status"]) else { return nil }
+            return .init(destinationId: row["destination_id"], status: status, count: Int(clamping: row["n"] as Int64))
         }
     }
 }

@@ -40,6 +40,17 @@ extension SQLiteStorage {
         }
     }
 
+    public func destinationNames(ids: [String], workspaceId: String) async throws -> [String: String] {
+        let ids = Array(Set(ids))
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT id, name FROM destinations WHERE workspace_id = ? AND id IN (\(Self.placeholders(ids.count)))",
+                arguments: StatementArguments([workspaceId] + ids))
+            return Dictionary(rows.map { ($0["id"], $0["name"]) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
     public func updateDestination(_ destination: Destination) async throws -> Bool {
         try await write { db in
             try db.execute(
