@@ -24,7 +24,12 @@ extension SQLiteStorage {
             arguments += [workspaceId, name]
         }
         arguments += [page.limit + 1]
-        let sql = "SELECT * FROM deliveries WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
+        // The most selective filter's index: left alone, SQLite walks the workspace's index for its order.
+        let index =
+            filter.eventId != nil ? " INDEXED BY deliveries_event"
+            : filter.destinationId != nil ? " INDEXED BY deliveries_destination"
+            : filter.subscriptionId != nil ? " INDEXED BY deliveries_subscription" : ""
+        let sql = "SELECT * FROM deliveries\(index) WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
         return try await pool.read { [arguments] db in
             let deliveries = try Self.withAttempts(db, try Row.mapAll(db, sql: sql, arguments: arguments, Delivery.init(row:)))
             return Page(fetched: deliveries, limit: page.limit, id: \.id)
