@@ -94,6 +94,63 @@ struct SourceForm {
         return .object(fields)
     }
 
+    /// What the form template shows for each input, by input name: its label, value (never a
+    /// secret's), hint, error and options. `storedSecrets`: the secrets (`secret`, `password`) the edited source holds.
+    func templateInputs(errors: [String: String], storedSecrets: Set<String>) -> [String: Any] {
+        func input(_ id: String, _ label: String, hint: String? = nil) -> [String: Any] {
+            var field: [String: Any] = ["inputId": id, "inputLabel": label, "inputLine": true]
+            if SourceForm.secretInputs.contains(id) {
+                // Write-only: never filled in, not even with what was just typed.
+                field["inputValue"] = ""
+                field["inputPassword"] = true
+            } else {
+                field["inputValue"] = values[id] ?? ""
+            }
+            if let hint { field["inputHint"] = hint }
+            if let message = errors[id] { field["inputError"] = message }
+            return field
+        }
+        func select(_ id: String, _ label: String, _ options: [(value: String, label: String)], hint: String? = nil) -> [String: Any] {
+            var field = input(id, label, hint: hint)
+            field["inputLine"] = false
+            field["inputSelect"] = true
+            field["inputOptions"] = options.map { ["optionValue": $0.value, "optionLabel": $0.label, "optionSelected": $0.value == values[id]] as [String: Any] }
+            return field
+        }
+        func choices(_ type: SourceType) -> [(value: String, label: String)] {
+            let all = InboundSettings.userIdFields(for: type) ?? []
+            return [("", "\(all.first ?? "") (the default)")] + all.dropFirst().map { ($0, $0) }
+        }
+        func keepHint(_ key: String) -> String? {
+            storedSecrets.contains(key) ? "Leave empty to keep the stored \(key); it is never shown." : nil
+        }
+        var transform = input("transform", "Transform (a JSON template with roots body, headers and source that renders a Segment event)")
+        transform["inputLine"] = false
+        transform["inputMultiline"] = true
+        var name = input("name", "Name")
+        name["inputRequired"] = true
+        return [
+            "name": name,
+            "type": select("type", "Type", SourceType.allCases.map { ($0.rawValue, $0.rawValue) }, hint: "segment: a write key for Segment's SDKs; the others: an ingest URL."),
+            "eventNamePrefix": input("eventNamePrefix", "Event name prefix (optional)"),
+            "transform": transform,
+            "itemsPath": input("itemsPath", "Items path (optional: where the array of items sits in the body, such as data.items)"),
+            "eventName": input("eventName", "Event name without a transform (a literal, or a template such as {{ body.type }})"),
+            "webhookUserIdField": input("webhookUserIdField", "User id from (a path into each item, such as customer.id)"),
+            "openloyaltyUserIdField": select("openloyaltyUserIdField", "User id from the member's", choices(.openloyalty)),
+            "brazeUserIdField": select("brazeUserIdField", "User id from the Braze user's", choices(.brazeCurrents)),
+            "verificationType": select("verificationType", "Verification type", [("none", "none")] + VerificationType.allCases.map { ($0.rawValue, $0.rawValue) }),
+            "verificationHeader": input("verificationHeader", "Header (token, hmac), such as X-Signature"),
+            "verificationSecret": input("verificationSecret", "Secret (token, hmac; standard-webhooks: whsec_…)", hint: keepHint("secret")),
+            "verificationUsername": input("verificationUsername", "User name (basic)"),
+            "verificationPassword": input("verificationPassword", "Password (basic)", hint: keepHint("password")),
+            "verificationAlgorithm": select("verificationAlgorithm", "Algorithm (hmac)", SourceVerification.HMACSettings.Algorithm.allCases.map { ($0.rawValue, $0.rawValue) }),
+            "verificationEncoding": select("verificationEncoding", "Encoding (hmac)", SourceVerification.HMACSettings.Encoding.allCases.map { ($0.rawValue, $0.rawValue) }),
+            "verificationPrefix": input("verificationPrefix", "Signature prefix (hmac, optional), such as sha256="),
+            "verificationTimestampHeader": input("verificationTimestampHeader", "Timestamp header (hmac, optional: signs timestamp.body, refuses old requests)"),
+        ]
+    }
+
     /// The input an API error's field belongs to: `verification.header` -> `verificationHeader`,
     /// `transform.properties` -> `transform`, `userIdField` -> the type's user id input.
     static func input(forField field: String?, type: SourceType?) -> String {

@@ -100,7 +100,7 @@ struct SourcePages {
             "verification": shown["type"]?.stringValue ?? "none", "curl": Self.curl(source, url: url),
             "verificationFields": Self.verificationLabels.compactMap { key, label in shown[key]?.stringValue.map { ["label": label, "value": $0] } },
             // Whether a secret is stored, said without showing it.
-            "hasSecret": (source.verification?.objectValue ?? [:]).keys.contains { !Source.shownVerificationFields.contains($0) },
+            "hasSecret": !Self.secretKeys(source).isEmpty,
             "settings": Self.settingRows(source.settings),
         ]
         if let writeKey = source.writeKey { data["writeKey"] = writeKey }
@@ -108,6 +108,11 @@ struct SourcePages {
         if let hint = Self.verificationHint(shown) { data["verificationHint"] = hint }
         if let notice { data["notice"] = notice }
         return panel.renderer.page("source", title: source.name, data: data, user: user, section: "sources")
+    }
+
+    /// The names of the secrets a source's verification holds (never their values).
+    static func secretKeys(_ source: Source?) -> Set<String> {
+        Set((source?.verification?.objectValue ?? [:]).keys.filter { !Source.shownVerificationFields.contains($0) })
     }
 
     /// The non-secret verification settings as the source page names them, in this order.
@@ -154,58 +159,8 @@ struct SourcePages {
 
     private func form(_ form: SourceForm, source: Source?, errors: [String: String], error: String?, user: AdminUser) throws -> Response {
         let creating = source == nil
-        func input(_ id: String, _ label: String, hint: String? = nil) -> [String: Any] {
-            var field: [String: Any] = ["inputId": id, "inputLabel": label, "inputLine": true]
-            if SourceForm.secretInputs.contains(id) {
-                // Write-only: never filled in, not even with what was just typed.
-                field["inputValue"] = ""
-                field["inputPassword"] = true
-            } else {
-                field["inputValue"] = form.values[id] ?? ""
-            }
-            if let hint { field["inputHint"] = hint }
-            if let message = errors[id] { field["inputError"] = message }
-            return field
-        }
-        func select(_ id: String, _ label: String, _ options: [(value: String, label: String)], hint: String? = nil) -> [String: Any] {
-            var field = input(id, label, hint: hint)
-            field["inputLine"] = false
-            field["inputSelect"] = true
-            field["inputOptions"] = options.map { ["optionValue": $0.value, "optionLabel": $0.label, "optionSelected": $0.value == form.values[id]] as [String: Any] }
-            return field
-        }
-        func choices(_ type: SourceType) -> [(value: String, label: String)] {
-            let all = InboundSettings.userIdFields(for: type) ?? []
-            return [("", "\(all.first ?? "") (the default)")] + all.dropFirst().map { ($0, $0) }
-        }
-        let secretHint = source?.verification == nil ? nil : "Leave empty to keep the stored secret; it is never shown."
-        var transform = input("transform", "Transform (a JSON template with roots body, headers and source that renders a Segment event)")
-        transform["inputLine"] = false
-        transform["inputMultiline"] = true
-        var name = input("name", "Name")
-        name["inputRequired"] = true
-        let inputs: [String: Any] = [
-            "name": name,
-            "type": select("type", "Type", SourceType.allCases.map { ($0.rawValue, $0.rawValue) }, hint: "segment: a write key for Segment's SDKs; the others: an ingest URL."),
-            "eventNamePrefix": input("eventNamePrefix", "Event name prefix (optional)"),
-            "transform": transform,
-            "itemsPath": input("itemsPath", "Items path (optional: where the array of items sits in the body, such as data.items)"),
-            "eventName": input("eventName", "Event name without a transform (a literal, or a template such as {{ body.type }})"),
-            "webhookUserIdField": input("webhookUserIdField", "User id from (a path into each item, such as customer.id)"),
-            "openloyaltyUserIdField": select("openloyaltyUserIdField", "User id from the member's", choices(.openloyalty)),
-            "brazeUserIdField": select("brazeUserIdField", "User id from the Braze user's", choices(.brazeCurrents)),
-            "verificationType": select("verificationType", "Verification type", [("none", "none")] + VerificationType.allCases.map { ($0.rawValue, $0.rawValue) }),
-            "verificationHeader": input("verificationHeader", "Header (token, hmac), such as X-Signature"),
-            "verificationSecret": input("verificationSecret", "Secret (token, hmac; standard-webhooks: whsec_…)", hint: secretHint),
-            "verificationUsername": input("verificationUsername", "User name (basic)"),
-            "verificationPassword": input("verificationPassword", "Password (basic)", hint: secretHint),
-            "verificationAlgorithm": select("verificationAlgorithm", "Algorithm (hmac)", SourceVerification.HMACSettings.Algorithm.allCases.map { ($0.rawValue, $0.rawValue) }),
-            "verificationEncoding": select("verificationEncoding", "Encoding (hmac)", SourceVerification.HMACSettings.Encoding.allCases.map { ($0.rawValue, $0.rawValue) }),
-            "verificationPrefix": input("verificationPrefix", "Signature prefix (hmac, optional), such as sha256="),
-            "verificationTimestampHeader": input("verificationTimestampHeader", "Timestamp header (hmac, optional: signs timestamp.body, refuses old requests)"),
-        ]
         var data: [String: Any] = [
-            "creating": creating, "inputs": inputs, "errors": errors,
+            "creating": creating, "inputs": form.templateInputs(errors: errors, storedSecrets: Self.secretKeys(source)), "errors": errors,
             "action": source.map { "/admin/sources/\($0.id)/edit" } ?? "/admin/sources/new",
             "cancel": source.map { "/admin/sources/\($0.id)" } ?? "/admin/sources",
             // Adding: every type's settings (the type is chosen in the same form); changing: the source's own.
