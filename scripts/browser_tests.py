@@ -118,7 +118,7 @@ class Browser:
     def audit(self):
         """axe-core on the page as it is now, once per path: serious and critical violations fail."""
         from axe_selenium_python import Axe
-        path = re.sub(r"/(dst|dlv|sub|evt)_[0-9A-Z]+", r"/\1_ID", self.driver.current_url.split("?")[0].split("://", 1)[1].split("/", 1)[-1])
+        path = re.sub(r"/(dst|dlv|sub|evt|src)_[0-9A-Z]+", r"/\1_ID", self.driver.current_url.split("?")[0].split("://", 1)[1].split("/", 1)[-1])
         if path in self.checked:
             return
         self.checked.add(path)
@@ -331,6 +331,23 @@ def run(binary, screenshots):
                      "/destinations/new", "/syncs/new"]:
             browser.open(admin + path)
             expect("Sign out" in browser.text(), "%s renders signed in" % path)
+        # A source's verification set on its edit form: the secret is written, never shown again.
+        browser.open(admin + "/sources/" + source["id"])
+        browser.driver.find_element(By.LINK_TEXT, "Edit").click()
+        browser.audit()
+        Select(browser.find("#verificationType")).select_by_value("token")
+        browser.find("#verificationHeader").send_keys("X-Loyalty-Token")
+        browser.find("#verificationSecret").send_keys("browser-s3cret")
+        browser.shot("source-edit")
+        browser.find("form.form button[type=submit]").click()
+        browser.wait_for(lambda: "X-Loyalty-Token" in browser.text() and "Saved." in browser.text(), what="the source with its token header")
+        expect("browser-s3cret" not in browser.driver.page_source, "the source page shows no secret")
+        browser.shot("source-verification")
+        # The delete confirmations, asked and left unanswered.
+        for url in [admin + "/sources/" + source["id"] + "/delete", destination_url + "/delete"]:
+            browser.open(url)
+            expect("Delete" in browser.text() and "Cancel" in browser.text(), "%s asks before deleting" % url)
+        browser.shot("delete-confirmation")
         browser.open(admin + "/date-triggers")
         browser.find("#name").send_keys("Points expiring", Keys.TAB, Keys.TAB, "7", Keys.ENTER)
         browser.wait_for(lambda: "<td>Points expiring</td>" in browser.driver.page_source, what="the date trigger added from the keyboard")

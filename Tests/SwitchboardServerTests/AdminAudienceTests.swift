@@ -78,6 +78,31 @@ import Testing
     }
 }
 
+extension AdminAudienceTests {
+    /// No condition rows would make every profile a member: refused beside the builder, what was typed kept.
+    @Test func anAudienceWithoutAConditionRowIsRefused() async throws {
+        try await withSwitchboard { client in
+            var browser = try await AdminBrowser.signedIn(client)
+            let csrf = try #require(try await browser.get("/admin/audiences/new").csrf)
+            let refused = try await browser.post(
+                "/admin/audiences/new",
+                ["csrf": csrf, "key": "everyone?", "name": "All <of> them", "join": "any", "emitOnBuild": "on",
+                 "conditionField": "", "conditionOp": "eq", "conditionValue": "ignored", "conditionField": " ", "conditionOp": "gt", "conditionValue": ""])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.html.contains(#"<p class="field-error" role="alert">Add at least one condition row"#))
+            #expect(refused.html.contains(#"value="everyone?""#) && refused.html.contains(#"value="All &lt;of&gt; them""#))
+            #expect(refused.html.contains(#"<option value="any" selected>"#) && refused.html.contains(#"name="emitOnBuild" value="on" checked"#))
+            #expect(try await client.call(.get, "/v1/audiences").json["data"] == [])
+            // One row is enough.
+            let saved = try await browser.post(
+                "/admin/audiences/new",
+                ["csrf": csrf, "key": "gold", "name": "Gold", "join": "all", "conditionField": "traits.tier", "conditionOp": "eq", "conditionValue": "gold"])
+            #expect(saved.status == .seeOther)
+            #expect(try await client.call(.get, "/v1/audiences").json["data"]?.arrayValue?.first?["condition"] == ["field": "traits.tier", "op": "eq", "value": "gold"])
+        }
+    }
+}
+
 /// Profiles looked up, and date triggers as Open Loyalty's expiring notifications.
 @Suite struct AdminProfileTests {
     @Test func aProfileShowsItsTraitsAudiencesAndEvents() async throws {

@@ -39,16 +39,7 @@ struct SourcesController {
             let principal = try context.principal()
             var source = try await source(context, principal)
             let fields = try JSONObjectReader(try await dependencies.body.read(request))
-            if let type = try fields.enumeration("type", as: SourceType.self), type != source.type {
-                throw APIError.validation(field: "type", "the type of a source cannot be changed")
-            }
-            if fields.contains("name") { source.name = try fields.requiredString("name") }
-            if fields.contains("verification") {
-                // Secrets left out (as every response leaves them out) are kept, then the whole is checked.
-                source.verification = try SourceFields.verification(Source.verification(fields.fields["verification"], keepingSecretsOf: source.verification))
-            }
-            if fields.contains("eventNamePrefix") { source.eventNamePrefix = try fields.optionalString("eventNamePrefix", maximumLength: 100) }
-            source.settings = try SourceFields.settings(fields, type: source.type, current: source.settings)
+            try SourceFields.apply(fields, to: &source)
             source.updatedAt = dependencies.now()
             guard try await dependencies.sources.updateSource(source) else { throw APIError.notFound("source") }
             return .json(document(source))

@@ -17,6 +17,21 @@ public enum SourceFields {
             createdAt: now, updatedAt: now)
     }
 
+    /// A create or change request's fields applied to a stored source: only the fields present
+    /// change; the type stays; verification secrets left out are kept (no response shows them).
+    public static func apply(_ fields: JSONObjectReader, to source: inout Source) throws {
+        if let type = try fields.enumeration("type", as: SourceType.self), type != source.type {
+            throw APIError.validation(field: "type", "the type of a source cannot be changed")
+        }
+        if fields.contains("name") { source.name = try fields.requiredString("name") }
+        if fields.contains("verification") {
+            // Secrets left out (as every response leaves them out) are kept, then the whole is checked.
+            source.verification = try verification(Source.verification(fields.fields["verification"], keepingSecretsOf: source.verification))
+        }
+        if fields.contains("eventNamePrefix") { source.eventNamePrefix = try fields.optionalString("eventNamePrefix", maximumLength: 100) }
+        source.settings = try settings(fields, type: source.type, current: source.settings)
+    }
+
     /// Where a source receives: Segment's batch endpoint (with its write key), else its own ingest URL.
     public static func ingestURL(_ source: Source, publicURL: String) -> String {
         source.type == .segment ? publicURL + "/v1/batch" : publicURL + "/ingest/" + source.id

@@ -28,8 +28,10 @@ struct AudiencePages {
             let rows = SubscriptionForm.conditionRows(posted: form)
             let json = form.raw("conditionJSON")
             do {
-                var condition = rows.condition ?? ["all": []]
+                // No rows would be `{"all": []}`, which every profile meets: refused, not saved.
+                var condition = rows.condition
                 if let json { condition = try SubscriptionForm.json(json, field: "condition") }
+                guard let condition else { throw ValidationError(field: "condition", "Add at least one condition row: a field, an operator and a value.") }
                 let fields = try AudienceFields(create: [
                     "key": .string(values["key"] ?? ""), "name": .string(values["name"] ?? ""), "condition": condition,
                     "emitOnBuild": .bool(form.has("emitOnBuild")),

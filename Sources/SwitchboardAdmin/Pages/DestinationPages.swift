@@ -45,6 +45,22 @@ struct DestinationPages {
                 extra: ["secret": rotated.secret, "previousSecret": rotated.previousSecret ?? "", "notice": "A new secret signs from now on; the previous one keeps signing for 24 hours."])
         }
         group.post("destinations/{id}/test") { _, context in try await test(context) }
+        group.get("destinations/{id}/delete") { _, context in
+            let user = try context.editor()
+            let destination = try await destination(context, user)
+            return ConfirmDelete.page(
+                panel, user: user, title: "Delete \(destination.name)?", question: "Delete the destination “\(destination.name)”?",
+                consequence: "Its subscriptions, syncs and deliveries (its activity log) are deleted with it; nothing more is sent to it. The events are kept.",
+                action: "/admin/destinations/\(destination.id)/delete", cancel: "/admin/destinations/\(destination.id)", section: "destinations")
+        }
+        group.post("destinations/{id}/delete") { _, context in
+            let user = try context.editor()
+            // The API's DELETE /v1/destinations/{id}: the same storage call.
+            guard try await panel.storage.deleteDestination(id: context.parameters.get("id") ?? "", workspaceId: user.workspaceId) else {
+                throw AdminError.notFound("This destination no longer exists.")
+            }
+            return Response.redirect(to: "/admin/destinations", type: .normal)
+        }
         group.post("destinations/{id}/recover") { _, context in
             let user = try context.editor()
             let destination = try await destination(context, user)

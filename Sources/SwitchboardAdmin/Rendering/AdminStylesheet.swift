@@ -35,6 +35,7 @@ enum AdminStylesheet {
     .filters input, .filters select { width: auto; }
     button, .button { font: inherit; padding: .4rem .9rem; border: 1px solid #9aa5b1; border-radius: 4px; background: #fff; color: var(--ink); cursor: pointer; text-decoration: none; display: inline-block; }
     .primary { background: var(--accent); border-color: var(--accent); color: #fff; }
+    .danger { background: var(--bad); border-color: var(--bad); color: #fff; }
     .actions { display: flex; gap: .5rem; flex-wrap: wrap; margin: 1rem 0; }
     .hint { color: var(--muted); font-size: .9rem; margin: .2rem 0; }
     .field-error { color: var(--bad); margin: .2rem 0; font-weight: 600; }

@@ -15,6 +15,8 @@ enum AdminTemplates {
         ("sources", SourcesTemplate.template),
         ("sourceForm", SourceFormTemplate.template),
         ("source", SourceTemplate.template),
+        ("formInput", FormInputTemplate.template),
+        ("confirmDelete", ConfirmDeleteTemplate.template),
         ("subscriptions", SubscriptionsTemplate.template),
         ("subscriptionForm", SubscriptionFormTemplate.template),
         ("conditionBuilder", ConditionBuilderTemplate.template),

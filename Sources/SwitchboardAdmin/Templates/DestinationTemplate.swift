@@ -19,6 +19,7 @@ enum DestinationTemplate {
     {{#canEdit}}
     <div class="actions">
       <a class="button" href="/admin/destinations/{{id}}/edit">Edit</a>
+      <a class="button" href="/admin/destinations/{{id}}/delete">Delete</a>
       <form method="post" action="/admin/destinations/{{id}}/{{#enabled}}disable{{/enabled}}{{^enabled}}enable{{/enabled}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <button type="submit">{{#enabled}}Disable{{/enabled}}{{^enabled}}Enable{{/enabled}}</button>

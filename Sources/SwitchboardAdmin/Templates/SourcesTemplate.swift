@@ -1,6 +1,7 @@
 /// Sources: where events come in, each with its ingest URL.
 enum SourcesTemplate {
     static let template = #"""
+    {{#notice}}<p class="notice ok" role="status">{{notice}}</p>{{/notice}}
     {{#canEdit}}<p><a class="button primary" href="/admin/sources/new">Add source</a></p>{{/canEdit}}
     {{#hasRows}}
     <table>
