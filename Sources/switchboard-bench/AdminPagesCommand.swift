@@ -213,12 +213,11 @@ struct AdminPagesCommand: AsyncParsableCommand {
         let workspaceId = key.workspaceId
         guard let destination = try await storage.listDestinations(workspaceId: workspaceId, search: nil, page: page).items.first,
             let subscription = try await storage.listSubscriptions(workspaceId: workspaceId, destinationId: nil, page: page).items.first,
-            let event = try await storage.listEvents(workspaceId: workspaceId, filter: EventFilter(), page: page).items.first,
             let delivery = try await storage.listDeliveries(workspaceId: workspaceId, filter: DeliveryFilter(status: .succeeded), page: page).items.first,
             let failed = try await storage.listDeliveries(workspaceId: workspaceId, filter: DeliveryFilter(status: .failed), page: page).items.first
         else { throw BenchError("\(path) holds no seeded data") }
         return Seeded(
-            destinationId: destination.id, subscriptionId: subscription.id, eventId: event.id, deliveryId: delivery.id, failedDeliveryId: failed.id)
+            destinationId: destination.id, subscriptionId: subscription.id, eventId: delivery.eventId, deliveryId: delivery.id, failedDeliveryId: failed.id)
     }
 
     private func measure(baseURL: String, adminKey: String, seeded: Seeded, client: HTTPClient) async throws {

@@ -22,24 +22,26 @@ import Testing
         #expect(recent.count == 2)
         try await storage.recordAttempts([record(try #require(recent.first), .failed)], now: at(0), disableAfter: 86_400)
 
-        let hour = try await storage.activitySummary(workspaceId: source.workspaceId, since: at(-3600))
+        let hour = try await storage.activitySummary(workspaceId: source.workspaceId, since: at(-3600), failingLimit: 20)
         // The two recent track events, and the operational event the failed attempt made: as the event log has them.
         let logged = try await storage.listEvents(
             workspaceId: source.workspaceId, filter: EventFilter(since: at(-3600)), page: PageRequest(limit: PageRequest.maximumLimit))
         #expect(hour.events == logged.items.count && logged.items.count == 3)
         #expect(Set(logged.items.map(\.name)).isSuperset(of: ["Recent", "Latest"]) && !logged.items.contains { $0.name == "Old" })
-        #expect(
-            Set(hour.deliveries.map { "\($0.destinationId == destination.id ? "d" : "?"):\($0.status.rawValue):\($0.count)" })
-                == ["d:pending:1", "d:failed:1"])
+        #expect(hour.deliveries == [.pending: 1, .failed: 1])
+        #expect(hour.failing == [.init(destinationId: destination.id, status: .failed, count: 1)])
+        #expect(hour.failingDestinations == 1)
         #expect(hour.pending == 2)
         #expect(hour.oldestPendingAt == at(-7200))
 
-        let day = try await storage.activitySummary(workspaceId: source.workspaceId, since: at(-86_400))
+        // Without the list of failing destinations, still how many there are.
+        let day = try await storage.activitySummary(workspaceId: source.workspaceId, since: at(-86_400), failingLimit: 0)
         #expect(day.events == hour.events + 1)
-        #expect(day.deliveries.reduce(0) { $0 + $1.count } == 3)
+        #expect(day.deliveryTotal == 3)
+        #expect(day.failing.isEmpty && day.failingDestinations == 1)
 
-        let empty = try await storage.activitySummary(workspaceId: "ws_nobody", since: at(-86_400))
-        #expect(empty == ActivitySummary(events: 0, deliveries: [], pending: 0, oldestPendingAt: nil))
+        let empty = try await storage.activitySummary(workspaceId: "ws_nobody", since: at(-86_400), failingLimit: 20)
+        #expect(empty == ActivitySummary(events: 0, deliveries: [:], failing: [], failingDestinations: 0, pending: 0, oldestPendingAt: nil))
 
         // A page of destinations: the same counts, for those destinations only, and none of another workspace's.
         let counted = try await storage.deliveryCounts(workspaceId: source.workspaceId, destinationIds: [destination.id, "dst_unknown"], since: at(-3600))
@@ -47,5 +49,36 @@ import Testing
         #expect(try await storage.deliveryCounts(workspaceId: source.workspaceId, destinationIds: [destination.id], since: at(-86_400)).reduce(0) { $0 + $1.count } == 3)
         #expect(try await storage.deliveryCounts(workspaceId: "ws_nobody", destinationIds: [destination.id], since: at(-86_400)).isEmpty)
         #expect(try await storage.deliveryCounts(workspaceId: source.workspaceId, destinationIds: [], since: at(-86_400)).isEmpty)
+    }
+
+    @Test(arguments: StorageBackend.allCases)
+    func theMostFailingDestinationsComeFirstAndTheRestAreCounted(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let space = try await workspace(storage)
+            let source = try await source(storage, in: space)
+            // Three destinations on every event; two events fail at "b", one at "a" and "c", none at "d".
+            var destinations: [String: Destination] = [:]
+            for name in ["a", "b", "c", "d"] {
+                let destination = try await destination(storage, in: space.id, name: name)
+                _ = try await subscription(storage, to: destination)
+                destinations[name] = destination
+            }
+            try await storage.insertEvents([event(source, at: -60), event(source, at: -30)])
+            let all = try await deliveries(storage, in: space.id)
+            func failing(_ name: String, _ count: Int) throws -> [AttemptRecord] {
+                let id = try #require(destinations[name]).id
+                return all.filter { $0.destinationId == id }.prefix(count).map { record($0, .failed) }
+            }
+            try await storage.recordAttempts(try failing("b", 2) + failing("a", 1) + failing("c", 1), now: now, disableAfter: 86_400)
+
+            let summary = try await storage.activitySummary(workspaceId: space.id, since: at(-3600), failingLimit: 2)
+            let a = try #require(destinations["a"]).id
+            let b = try #require(destinations["b"]).id
+            let c = try #require(destinations["c"]).id
+            #expect(summary.failing.map(\.destinationId) == [b, min(a, c)])
+            #expect(summary.failing.map(\.count) == [2, 1])
+            #expect(summary.failingDestinations == 3)
+            #expect(summary.deliveries == [.failed: 4, .pending: 4])
+        }
     }
 }

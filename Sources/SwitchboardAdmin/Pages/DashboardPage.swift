@@ -14,29 +14,28 @@ struct DashboardPage {
         group.get("") { _, context in
             let user = try context.signedIn()
             let now = panel.now()
-            let day = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: now.addingTimeInterval(-86400))
-            let hour = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: now.addingTimeInterval(-3600))
+            let day = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: now.addingTimeInterval(-86400), failingLimit: Self.listed)
+            let hour = try await panel.storage.activitySummary(workspaceId: user.workspaceId, since: now.addingTimeInterval(-3600), failingLimit: 0)
             let anyDestination = try await panel.storage.listDestinations(workspaceId: user.workspaceId, search: nil, page: PageRequest(limit: 1))
             let switchedOff = try await panel.storage.listDestinations(
                 workspaceId: user.workspaceId, filter: DestinationFilter(enabled: false), page: PageRequest(limit: Self.listed))
             func window(_ label: String, _ summary: ActivitySummary) -> [String: Any] {
-                let count = { (status: DeliveryStatus) in summary.deliveries.filter { $0.status == status }.reduce(0) { $0 &+ $1.count } }
-                return [
-                    "label": label, "events": summary.events, "deliveries": summary.deliveries.reduce(0) { $0 &+ $1.count },
-                    "successRate": AdminFormat.rate(succeeded: count(.succeeded), failed: count(.failed)),
+                [
+                    "label": label, "events": summary.events, "deliveries": summary.deliveryTotal,
+                    "successRate": AdminFormat.rate(succeeded: summary.deliveries[.succeeded] ?? 0, failed: summary.deliveries[.failed] ?? 0),
                 ]
             }
-            var failed: [String: Int] = [:]
-            var succeeded: [String: Int] = [:]
-            for row in day.deliveries {
-                if row.status == .failed { failed[row.destinationId, default: 0] &+= row.count }
-                if row.status == .succeeded { succeeded[row.destinationId, default: 0] &+= row.count }
-            }
-            // The most failing ones, named by one query; the rest are a link away.
-            let worst = failed.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.listed)
-            let names = try await panel.storage.destinationNames(ids: worst.map(\.key), workspaceId: user.workspaceId)
-            let failures: [[String: Any]] = worst.map {
-                ["id": $0.key, "name": names[$0.key] ?? $0.key, "failed": $0.value, "succeeded": succeeded[$0.key] ?? 0]
+            // The most failing ones, named and their deliveries counted by one query each; the rest are a link away.
+            let failingIds = day.failing.map(\.destinationId)
+            let names = try await panel.storage.destinationNames(ids: failingIds, workspaceId: user.workspaceId)
+            let succeeded = try await panel.storage.deliveryCounts(
+                workspaceId: user.workspaceId, destinationIds: failingIds, since: now.addingTimeInterval(-86400)
+            ).filter { $0.status == .succeeded }
+            let failures: [[String: Any]] = day.failing.map { row in
+                [
+                    "id": row.destinationId, "name": names[row.destinationId] ?? row.destinationId, "failed": row.count,
+                    "succeeded": succeeded.first { $0.destinationId == row.destinationId }?.count ?? 0,
+                ]
             }
             let disabled: [[String: Any]] = switchedOff.items.map {
                 ["id": $0.id, "name": $0.name, "reason": $0.disabledReason ?? ""]
@@ -46,7 +45,7 @@ struct DashboardPage {
                 "failures": failures, "hasFailures": !failures.isEmpty, "disabled": disabled, "hasDisabled": !disabled.isEmpty,
                 "hasDestinations": !anyDestination.items.isEmpty, "moreDisabled": switchedOff.nextCursor != nil,
             ]
-            if failed.count > worst.count { data["moreFailures"] = failed.count - worst.count }
+            if day.failingDestinations > failures.count { data["moreFailures"] = day.failingDestinations - failures.count }
             data.merge(Self.chart(day)) { _, new in new }
             if let oldest = day.oldestPendingAt {
                 var time: [String: Any] = AdminFormat.time(oldest)
@@ -62,7 +61,7 @@ struct DashboardPage {
     static func chart(_ summary: ActivitySummary) -> [String: Any] {
         let statuses: [(DeliveryStatus, String)] = [(.succeeded, "#1f7a4d"), (.failed, "#b42318"), (.pending, "#8a5a00"), (.cancelled, "#52606d")]
         let counts = statuses.map { status, colour in
-            (status, colour, summary.deliveries.filter { $0.status == status }.reduce(0) { $0 &+ $1.count })
+            (status, colour, summary.deliveries[status] ?? 0)
         }
         let largest = counts.map(\.2).max() ?? 0
         guard largest > 0 else { return ["hasChart": false] }

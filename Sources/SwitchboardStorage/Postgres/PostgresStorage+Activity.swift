@@ -3,21 +3,35 @@ import PostgresNIO
 import SwitchboardCore
 
 extension PostgresStorage {
-    public func activitySummary(workspaceId: String, since: Date) async throws -> ActivitySummary {
-        let events = try await rows("SELECT COUNT(*) AS n FROM events WHERE workspace_id = \(workspaceId) AND received_at >= \(since.milliseconds)")
+    public func activitySummary(workspaceId: String, since: Date, failingLimit: Int) async throws -> ActivitySummary {
+        let sinceMs = since.milliseconds
+        let events = try await rows("SELECT COUNT(*) AS n FROM events WHERE workspace_id = \(workspaceId) AND received_at >= \(sinceMs)")
             .first?.integer("n") ?? 0
-        let counts = try await rows(
+        var deliveries: [DeliveryStatus: Int] = [:]
+        for row in try await rows(
+            "SELECT status, COUNT(*) AS n FROM deliveries WHERE workspace_id = \(workspaceId) AND created_at >= \(sinceMs) GROUP BY status")
+        {
+            if let status = row.text("status").flatMap(DeliveryStatus.init(rawValue:)) { deliveries[status] = Int(clamping: row.integer("n") ?? 0) }
+        }
+        let failing = try await rows(
             """
             SELECT destination_id, status, COUNT(*) AS n FROM deliveries
-            WHERE workspace_id = \(workspaceId) AND created_at >= \(since.milliseconds) GROUP BY destination_id, status
+            WHERE workspace_id = \(workspaceId) AND status = 'failed' AND created_at >= \(sinceMs)
+            GROUP BY destination_id, status ORDER BY n DESC, destination_id LIMIT \(failingLimit)
             """
         ).compactMap(Self.deliveryCount)
+        let failingDestinations = try await rows(
+            """
+            SELECT COUNT(DISTINCT destination_id) AS n FROM deliveries
+            WHERE workspace_id = \(workspaceId) AND status = 'failed' AND created_at >= \(sinceMs)
+            """
+        ).first?.integer("n") ?? 0
         let pending = try await rows(
             "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE workspace_id = \(workspaceId) AND status = 'pending'"
         ).first
         return ActivitySummary(
-            events: Int(clamping: events), deliveries: counts, pending: Int(clamping: pending?.integer("n") ?? 0),
-            oldestPendingAt: pending?.integer("oldest").map(Date.init(milliseconds:)))
+            events: Int(clamping: events), deliveries: deliveries, failing: failing, failingDestinations: Int(clamping: failingDestinations),
+            pending: Int(clamping: pending?.integer("n") ?? 0), oldestPendingAt: pending?.integer("oldest").map(Date.init(milliseconds:)))
     }
 
     public func deliveryCounts(workspaceId: String, destinationIds: [String], since: Date) async throws -> [ActivitySummary.DeliveryCount] {
