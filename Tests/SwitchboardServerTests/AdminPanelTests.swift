@@ -305,6 +305,43 @@ import Testing
         }
     }
 
+    @Test func theDashboardListsTheTwentyMostFailingAndDisabledDestinationsAndLinksToTheRest() async throws {
+        try await Receiver.with { receiver, url in
+            receiver.script([], then: .init(status: .unauthorized, body: "nope"))
+            try await withSwitchboard { client in
+                // 22 destinations fail one delivery each; "Hook 00" fails a second one.
+                for number in 0..<22 {
+                    let destination = try await client.create(
+                        "/v1/destinations", ["name": .string(String(format: "Hook %02d", number)), "url": .string(url + "/in"), "retrySchedule": []])
+                    let id = try #require(destination["id"]?.stringValue)
+                    let names: JSONValue = number == 0 ? ["Order Completed", "Signed Up"] : ["Order Completed"]
+                    _ = try await client.create("/v1/subscriptions", ["name": "all", "destinationId": .string(id), "eventNames": names])
+                }
+                for number in 0..<21 {
+                    _ = try await client.create(
+                        "/v1/destinations", ["name": .string(String(format: "Off %02d", number)), "url": .string(url + "/off"), "enabled": false])
+                }
+                let writeKey = try await client.makeWriteKey()
+                for (event, id) in [("Order Completed", "m1"), ("Signed Up", "m2")] {
+                    let ingest = try await client.call(
+                        .post, "/v1/track", key: nil, json: ["event": .string(event), "userId": "u1", "messageId": .string(id)], headers: basicAuth(writeKey))
+                    #expect(ingest.status.code < 300)
+                }
+                try await eventually {
+                    try await client.call(.get, "/v1/deliveries?status=failed&limit=100").json["data"]?.arrayValue?.count == 23 ? true : nil
+                }
+                var browser = try await AdminBrowser.signedIn(client)
+                let dashboard = try await browser.get("/admin")
+                let rows = dashboard.html.components(separatedBy: "\">Hook ").count - 1
+                #expect(rows == 20, "failure rows: \(rows)")
+                #expect(dashboard.html.contains("Hook 00</a></td><td>2</td><td>0</td>"), "the most failing first")
+                #expect(dashboard.html.contains("2 more destinations failed"))
+                #expect(dashboard.html.components(separatedBy: "\">Off ").count - 1 == 20)
+                #expect(dashboard.html.contains("href=\"/admin/destinations?status=disabled\""))
+            }
+        }
+    }
+
     @Test func addingASourceShowsItsIngestURLAndACurlExample() async throws {
         try await withSwitchboard { client in
             var browser = try await AdminBrowser.signedIn(client)
