@@ -202,8 +202,7 @@ import SwitchboardServer
             connection.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
             _ = connection.waitForPeerClose(timeout: .seconds(5))
         }
-        let closedPort = try RawServer(host: "127.0.0.1") { _ in }
-        closedPort.stop()  // nothing listens on its port any more
+        let closedPort = try RefusingPort()
         defer { plainHTTP.stop() }
         let sender = WebhookSender(client: WebhookSender.sharedClient, addressGuard: AddressGuard(allowPrivate: true))
         // A name the client resolves itself, then a refused connection: not a DNS failure.

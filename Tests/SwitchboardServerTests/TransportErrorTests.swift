@@ -80,8 +80,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(3)))
     func refusedConnectionIsConnection() async throws {
-        let closed = try RawServer(host: "127.0.0.1") { _ in }
-        closed.stop()  // its listening socket is closed: nothing listens on the port now
+        let closed = try RefusingPort()
         let result = await Self.sender.send(Self.request("http://127.0.0.1:\(closed.port)/"), timeoutMs: 5000)
         #expect(result.status == nil)
         #expect(result.error == .connection, "\(result)")
