@@ -67,9 +67,8 @@ import Testing
     }
 
     @Test func anUnreachableDatabaseGets503() async throws {
-        // A port nothing listens on: taken, then let go.
-        let port = try await Self.withSilentServer { $0 }
-        let storage = try PostgresStorage(url: "postgres://switchboard@127.0.0.1:\(port)/switchboard?sslmode=disable", logger: Logger(label: "test"))
+        let refusing = try RefusingPort()
+        let storage = try PostgresStorage(url: "postgres://switchboard@127.0.0.1:\(refusing.port)/switchboard?sslmode=disable", logger: Logger(label: "test"))
         defer { storage.close() }
         try await Self.withAPI(on: storage) { client in
             let took = try await Self.fastestOf(6, client) { response in
