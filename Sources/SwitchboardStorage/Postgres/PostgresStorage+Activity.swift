@@ -7,9 +7,14 @@ extension PostgresStorage {
         let sinceMs = since.milliseconds
         let events = try await rows("SELECT COUNT(*) AS n FROM events WHERE workspace_id = \(workspaceId) AND received_at >= \(sinceMs)")
             .first?.integer("n") ?? 0
+        // Every status named, so that each is one range of (workspace, status, created_at).
+        let statuses = DeliveryStatus.allCases.map(\.rawValue)
         var deliveries: [DeliveryStatus: Int] = [:]
         for row in try await rows(
-            "SELECT status, COUNT(*) AS n FROM deliveries WHERE workspace_id = \(workspaceId) AND created_at >= \(sinceMs) GROUP BY status")
+            """
+            SELECT status, COUNT(*) AS n FROM deliveries
+            WHERE workspace_id = \(workspaceId) AND status = ANY(\(statuses)) AND created_at >= \(sinceMs) GROUP BY status
+            """)
         {
             if let status = row.text("status").flatMap(DeliveryStatus.init(rawValue:)) { deliveries[status] = Int(clamping: row.integer("n") ?? 0) }
         }
