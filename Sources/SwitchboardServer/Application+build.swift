@@ -40,7 +40,7 @@ public func buildApplication(
     let deliveries = DeliveryService(deliveries: storage, work: work, now: now)
     let subscriptions = SubscriptionService(destinations: storage, profiles: storage, now: now)
     let publicURL = settings.publicURL ?? "http://\(settings.host):\(settings.port)"
-    let dependencies = Dependencies(
+    var dependencies = Dependencies(
         storage: storage,
         ingest: IngestService(eventLog: storage, work: work),
         destinations: destinations,
@@ -48,6 +48,7 @@ public func buildApplication(
         deliveries: deliveries,
         identifiers: identifiers, now: now, maximumBodyBytes: settings.maxBodyBytes, maxRecurringSyncs: settings.maxRecurringSyncs,
         publicURL: publicURL, metrics: metrics)
+    dependencies.readinessTimeout = settings.readinessTimeout
     let dispatcher = Dispatcher(queue: storage, sender: sender, settings: settings.dispatcher, now: now, work: work, logger: logger, metrics: metrics.metrics)
     let scheduler = Scheduler(
         maintenance: storage, coordination: storage, work: work, settings: settings.schedules, now: now, logger: logger, metrics: metrics.metrics)

@@ -2,11 +2,14 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SwitchboardCore
+import SwitchboardServer
 import Testing
 
 @Suite struct OperationsTests {
     @Test func healthAndReadinessNeedNoKey() async throws {
-        try await withSwitchboard { client in
+        // A healthy database is ready: the generous timeout is for a test process whose threads
+        // other suites can stall for a second (ReadinessTests checks the 700 ms one).
+        try await withSwitchboard({ $0.readinessTimeout = .seconds(10) }) { client in
             let health = try await client.call(.get, "/healthz", key: nil)
             let readiness = try await client.call(.get, "/readyz", key: nil)
             #expect(health.json == ["status": "ok"])

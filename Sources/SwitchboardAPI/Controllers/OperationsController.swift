@@ -13,7 +13,7 @@ struct OperationsController {
         routes.add(.init(method: .get, path: "/healthz", summary: "The process is up", tag: "Operations", access: .anyone)) { _, _ in
             .json(["status": "ok"])
         }
-        let readiness = ReadinessProbe(timeout: Self.readinessTimeout, ping: dependencies.ping)
+        let readiness = ReadinessProbe(timeout: dependencies.readinessTimeout, ping: dependencies.ping)
         routes.add(.init(method: .get, path: "/readyz", summary: "The database answers (within 1 s, else 503)", tag: "Operations", access: .anyone)) {
             _, context in
             switch await readiness.check() {
@@ -41,10 +41,6 @@ struct OperationsController {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
     }
-
-    /// How long `/readyz` waits for the database: well under 1 s, so the answer comes within 1 s
-    /// even on a busy machine.
-    static let readinessTimeout = Duration.milliseconds(700)
 
     /// Registered last, so the document covers every route including itself.
     func registerDocument(on routes: APIRouteBuilder) {

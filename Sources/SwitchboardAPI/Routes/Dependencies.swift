@@ -23,6 +23,8 @@ public struct Dependencies: Sendable {
     var maxRecurringSyncs: Int
     /// Succeeds when the database answers (readiness).
     var ping: @Sendable () async throws -> Void
+    /// How long `/readyz` waits for `ping`.
+    public var readinessTimeout = Duration.milliseconds(700)
     /// `/metrics`, and the metrics the API records (HTTP requests, ingested events).
     var metricsService: MetricsService
     var metrics: SwitchboardMetrics { metricsService.metrics }
