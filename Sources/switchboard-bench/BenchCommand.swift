@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard-bench",
         abstract: "Measure Switchboard's ingest, delivery, latency and memory on this machine.",
-        subcommands: [RunCommand.self, AudiencesCommand.self, PurgeCommand.self, AdminPagesCommand.self, ReceiverCommand.self],
+        subcommands: [RunCommand.self, AudiencesCommand.self, PurgeCommand.self, AdminPagesCommand.self, ReceiverCommand.self, NoOpCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -83,12 +83,49 @@ struct BenchRun {
         let latency = try await LatencyProbe(load: load, workload: workload, receiver: receiver)
             .run(eventsPerSecond: options.latencyRate, seconds: options.latencySeconds)
 
+        let peak = server.peakResidentBytes()
+        // Last: its events queue behind a paused destination and change no other phase's figures.
+        try await api.setEnabled(destinationId: destinationId, false)
+        let wrk = try await wrkPhases(folder: folder, baseURL: baseURL, writeKey: source.writeKey, server: server, started: started)
+
         return BenchFigures(
             mode: options.mode, machine: MachineDescription.current(), concurrency: options.concurrency, batchSize: options.batchSize,
             deliveryCeilingPerSecond: deliveryCeiling.perSecond, noOpRequestsPerSecond: noOp.perSecond,
             batchEventsPerSecond: large.ingest.perSecond * Double(options.batchSize),
             batchCPUMillisecondsPerThousand: large.ingestCPUMillisecondsPerThousand, trackEventsPerSecond: track.perSecond,
-            smallDrain: small.drain, largeDrain: large.drain, latency: latency, serverPeakResidentBytes: server.peakResidentBytes())
+            smallDrain: small.drain, largeDrain: large.drain, latency: latency, serverPeakResidentBytes: peak, wrk: wrk)
+    }
+
+    /// `/v1/track` and a Hummingbird no-op POST, both driven by wrk at the same connections; nil
+    /// when wrk is not installed.
+    private func wrkPhases(
+        folder: String, baseURL: String, writeKey: String, server: ChildProcess, started: (ChildProcess) -> Void
+    ) async throws -> WrkFigures? {
+        guard let wrk = Wrk.find(folder: folder) else {
+            log("wrk is not installed: the phases it drives are skipped (apt-get install wrk)")
+            return nil
+        }
+        let connections = options.wrkConnections
+        let noOpServer = try ChildProcess(name: "noop", executable: options.benchBinary, arguments: ["noop", "--port", "0"], folder: folder)
+        started(noOpServer)
+        let noOpPort = try await noOpServer.awaitOutput(matching: #"noop listening on 127\.0\.0\.1:(\d+)"#)
+        log("ceiling: wrk -> Hummingbird no-op POST, \(connections) connections, \(options.ceilingSeconds) s")
+        let noOp = try await wrk.run(
+            name: "noop", url: "http://127.0.0.1:\(noOpPort)/noop", connections: connections, seconds: options.ceilingSeconds,
+            script: Wrk.postScript(body: Workload.event(0)))
+        noOpServer.stop()
+        log("ingest: wrk -> /v1/track, \(connections) connections, \(options.trackSeconds) s")
+        let cpuBefore = server.cpuSeconds()
+        let track = try await wrk.run(
+            name: "track", url: baseURL, connections: connections, seconds: options.trackSeconds, script: Wrk.trackScript(writeKey: writeKey))
+        let cpuAfter = server.cpuSeconds()
+        let cpuPerRequest = cpuBefore.flatMap { before in cpuAfter.map { ($0 - before) * 1000 / Double(max(track.requests, 1)) } }
+        guard noOp.failed == 0, track.failed == 0 else {
+            throw BenchError("wrk phases: \(noOp.failed) no-op and \(track.failed) track requests failed")
+        }
+        return WrkFigures(
+            connections: connections, noOpPostPerSecond: noOp.perSecond, trackPerSecond: track.perSecond,
+            trackCPUMillisecondsPerRequest: cpuPerRequest)
     }
 
     /// A request like a delivery: an event body, Standard Webhooks headers, the receiver's path.

@@ -18,6 +18,8 @@ struct BenchFigures: Codable, Sendable {
     var largeDrain: DrainFigures
     var latency: LatencyFigures
     var serverPeakResidentBytes: Int?
+    /// The ingest figures wrk drives, when wrk is installed.
+    var wrk: WrkFigures? = nil
 
     /// Batch requests/s as a share of the no-op route's requests/s.
     var batchRatioToNoOp: Double { ratio(batchEventsPerSecond / Double(max(batchSize, 1)), noOpRequestsPerSecond) }
@@ -28,6 +30,18 @@ struct BenchFigures: Codable, Sendable {
     var serverPeakResidentMB: Double? { serverPeakResidentBytes.map { Double($0) / 1_048_576 } }
 
     private func ratio(_ part: Double, _ whole: Double) -> Double { whole > 0 ? part / whole : 0 }
+}
+
+/// `/v1/track` against the HTTP stack's own ceiling, both driven by wrk at the same connections.
+struct WrkFigures: Codable, Sendable {
+    var connections: Int
+    /// Requests/s to a Hummingbird route that reads the body and answers 200 (`switchboard-bench noop`).
+    var noOpPostPerSecond: Double
+    /// Events acknowledged/s through `/v1/track`, one event a request, each with its own messageId.
+    var trackPerSecond: Double
+    var trackCPUMillisecondsPerRequest: Double?
+
+    var trackRatioToNoOpPost: Double { noOpPostPerSecond > 0 ? trackPerSecond / noOpPostPerSecond : 0 }
 }
 
 /// Draining a backlog queued while the destination was paused.

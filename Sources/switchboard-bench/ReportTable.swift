@@ -15,6 +15,16 @@ enum ReportTable {
             "ingest /v1/track (1 a request), c=\(f.concurrency)", Format.rate(f.trackEventsPerSecond) + " events/s",
             Format.percent(f.trackRatioToNoOp) + " of no-op req/s",
         ])
+        if let wrk = f.wrk {
+            rows.append(["no-op POST reading the body (Hummingbird), wrk c=\(wrk.connections)", Format.rate(wrk.noOpPostPerSecond) + " req/s", ""])
+            rows.append([
+                "ingest /v1/track (1 a request), wrk c=\(wrk.connections)", Format.rate(wrk.trackPerSecond) + " events/s",
+                Format.percent(wrk.trackRatioToNoOpPost) + " of no-op POST, "
+                    + (wrk.trackCPUMillisecondsPerRequest.map { String(format: "%.2f ms", $0) } ?? "n/a") + " server CPU a request",
+            ])
+        } else {
+            rows.append(["ingest driven by wrk", "skipped: wrk is not installed (apt-get install wrk)", ""])
+        }
         rows.append([
             "delivery, draining \(Format.count(f.smallDrain.backlog))", Format.rate(f.smallDrain.perSecond) + " deliveries/s",
             Format.percent(f.deliveryRatioToCeiling) + " of ceiling",

@@ -18,6 +18,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Concurrent ingest connections.")
     var concurrency = 8
 
+    @Option(help: "Connections of the phases wrk drives (/v1/track and its no-op POST ceiling).")
+    var wrkConnections = 32
+
     @Option(help: "Requests in flight when measuring the client -> receiver ceiling (the dispatcher's default).")
     var deliveryConcurrency = 128
 
@@ -53,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
             ceilingSeconds: quick ? 2 : 5, trackSeconds: quick ? 3 : 10,
             smallBacklog: smallBacklog ?? (quick ? 2_000 : 10_000), largeBacklog: largeBacklog ?? (quick ? 20_000 : 1_000_000),
             latencyRate: latencyRate, latencySeconds: latencySeconds ?? (quick ? 5 : 20),
-            serverBinary: serverBinary, benchBinary: benchBinary, keepFolder: keep)
+            serverBinary: serverBinary, benchBinary: benchBinary, keepFolder: keep, wrkConnections: wrkConnections)
         StopOnSignal.install()
         let started = MonotonicClock.nanoseconds()
         let figures = try await BenchRun(options: options) { line in

@@ -13,6 +13,8 @@ struct RunOptions: Sendable {
     var serverBinary: String
     var benchBinary: String
     var keepFolder: Bool
+    /// Connections of the phases wrk drives.
+    var wrkConnections = 32
 
     var mode: String { quick ? "quick" : "full" }
 }

@@ -9,7 +9,14 @@ struct TargetCheck: Codable, Sendable, Equatable {
 extension BenchFigures {
     var targetChecks: [TargetCheck] {
         let mb = serverPeakResidentMB
-        return [
+        let wrkChecks = wrk.map { wrk in
+            [
+                TargetCheck(
+                    name: "ingest /v1/track vs no-op POST (wrk, c=\(wrk.connections))", measured: Format.percent(wrk.trackRatioToNoOpPost), target: ">= 50%",
+                    holds: wrk.trackRatioToNoOpPost >= 0.5)
+            ]
+        } ?? []
+        return wrkChecks + [
             TargetCheck(
                 name: "ingest /v1/batch", measured: Format.rate(batchEventsPerSecond) + " events/s", target: ">= 30,000 events/s",
                 holds: batchEventsPerSecond >= 30_000),
