@@ -3,8 +3,10 @@ import ServiceLifecycle
 
 /// The storage `database` names: a `postgres://` URL, or else the path of a SQLite file. The
 /// storage runs what it needs itself (a PostgreSQL pool): for tests and tools.
-public func openStorage(_ database: String, logger: Logger) throws -> any Storage {
-    PostgresStorage.isURL(database) ? try PostgresStorage(url: database, logger: logger) : try SQLiteStorage(path: database)
+/// `cachesConfiguration`: as a server's SQLite storage does (see `SQLiteStorage.init`).
+public func openStorage(_ database: String, logger: Logger, cachesConfiguration: Bool = false) throws -> any Storage {
+    PostgresStorage.isURL(database)
+        ? try PostgresStorage(url: database, logger: logger) : try SQLiteStorage(path: database, cachesConfiguration: cachesConfiguration)
 }
 
 /// Storage for a server: what runs for it (a PostgreSQL pool) is a service of the server's group.
@@ -22,7 +24,7 @@ public struct ServedStorage {
             return ServedStorage(storage: given, services: [])
         }
         guard PostgresStorage.isURL(database) else {
-            let storage = try SQLiteStorage(path: database)
+            let storage = try SQLiteStorage(path: database, cachesConfiguration: true)
             try await setUp(storage)
             return ServedStorage(storage: storage, services: [])
         }

@@ -68,7 +68,8 @@ import Testing
             #expect(response.status == 200)
         }
         let slowest = try #require(latencies.max())
-        #expect(slowest < .seconds(2), "B's slowest /v1/track took \(slowest)")
+        // The old code held B for tens of seconds; 5 s leaves room for a test process other suites load.
+        #expect(slowest < .seconds(5), "B's slowest /v1/track took \(slowest)")
 
         // A's events were stored too (they match nothing: every text lacks the final b).
         #expect(try await stall.value == [200, 200])

@@ -48,7 +48,8 @@ func withSwitchboard(
     // Tests never resolve names: private destinations are allowed unless a test says otherwise.
     var settings = ServerSettings(database: TestDatabase.serverDatabase ?? directory.database, adminKey: adminKey, allowPrivateDestinations: true)
     configure(&settings)
-    let storage = try openStorage(settings.database, logger: logger)
+    // The one handle on the file, as a server's: it keeps sources and routes in memory as a server does.
+    let storage = try openStorage(settings.database, logger: logger, cachesConfiguration: true)
     defer { storage.close() }
     let app = try await buildApplication(settings: settings, storage: storage, logger: logger, now: now)
     try await app.test(.router, test)

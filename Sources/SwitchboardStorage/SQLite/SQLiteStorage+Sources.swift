@@ -27,10 +27,14 @@ extension SQLiteStorage {
     }
 
     public func source(writeKey: String) async throws -> Source? {
+        if let cached = configuration?.source(writeKey: writeKey) { return cached }
+        let generation = configuration?.current
         // Every ingest request asks: a cached statement, stepped in place (no compile, no row copy).
-        try await pool.read { db in
+        let source = try await pool.read { db in
             try Row.mapAll(db.cachedStatement(sql: "SELECT * FROM sources WHERE write_key = ?"), arguments: [writeKey], Source.init(row:)).first
         }
+        if let source, let generation { configuration?.remember(source, writeKey: writeKey, readAt: generation) }
+        return source
     }
 
     public func source(id: String) async throws -> Source? {

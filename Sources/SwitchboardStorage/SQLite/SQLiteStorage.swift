@@ -12,7 +12,12 @@ public struct SQLiteStorage: Storage, QueueBackend {
     /// This process's writes, one at a time: a queue transaction spans several trips to the writer.
     let writer = AsyncLock()
 
-    public init(path: String) throws {
+    /// Write-key lookups and routing candidates from memory; nil reads the database every time.
+    let configuration: ConfigurationCache?
+
+    /// `cachesConfiguration`: only when this is the one process that changes the file's sources and
+    /// subscriptions (a server; not tests or tools that open a second handle on it).
+    public init(path: String, cachesConfiguration: Bool = false) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -27,6 +32,10 @@ public struct SQLiteStorage: Storage, QueueBackend {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
+        self.configuration = cachesConfiguration ? ConfigurationCache() : nil
+        if let cache = self.configuration {
+            pool.writeWithoutTransaction { db in db.add(transactionObserver: cache.changes, extent: .databaseLifetime) }
+        }
     }
 
     public func migrate() async throws {
@@ -78,8 +87,17 @@ public struct SQLiteStorage: Storage, QueueBackend {
     }
 
     func readCandidateSubscriptions(_ keys: Set<RoutePlanner.Key>) async throws -> [RoutePlanner.Key: [Subscription]] {
-        // A reader connection (WAL): beside the writer, never waiting for it.
-        try await pool.read { db in try Self.candidateSubscriptions(db, keys) }
+        guard let cache = configuration else {
+            // A reader connection (WAL): beside the writer, never waiting for it.
+            return try await pool.read { db in try Self.candidateSubscriptions(db, keys) }
+        }
+        let generation = cache.current
+        var (found, missing) = cache.candidates(keys)
+        guard !missing.isEmpty else { return found }
+        let read = try await pool.read { [missing] db in try Self.candidateSubscriptions(db, missing) }
+        cache.remember(read, readAt: generation)
+        found.merge(read) { $1 }
+        return found
     }
 
     static func placeholders(_ count: Int) -> String {
