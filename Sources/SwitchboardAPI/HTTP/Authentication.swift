@@ -40,7 +40,8 @@ struct Authenticator: Sendable {
     static func credential(_ header: String, scheme: String) -> String? {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == scheme else { return nil }
-        let value = parts[1].trimmingCharacters(in: .whitespaces)
-        return value.isEmpty ? nil : value
+        // Spaces and tabs trimmed by hand: Foundation's trimming bridges to NSString on every request.
+        let value = parts[1].drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
+        return value.isEmpty ? nil : String(value)
     }
 }
