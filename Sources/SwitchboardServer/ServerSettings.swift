@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardAPI
 import SwitchboardCore
 import SwitchboardWorkers
 /// Everything `serve` needs to know, however it was configured.
@@ -37,9 +38,8 @@ public struct ServerSettings: Sendable {
     /// Per-destination gauges are read from the database at most this often, however often
     /// Prometheus scrapes.
     public var metricsRefreshSeconds: Double = 5
-    /// How long `/readyz` waits for the database: well under 1 s, so the answer comes within 1 s
-    /// even on a busy machine.
-    public var readinessTimeout = Duration.milliseconds(700)
+    /// How long `/readyz` waits for the database.
+    public var readinessTimeout = Dependencies.defaultReadinessTimeout
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./switchboard.sqlite",

@@ -58,11 +58,10 @@ struct Wrk {
     }
 
     /// POSTs `body` to the URL's path.
-    static func postScript(body: String, headers: [String: String] = [:]) -> String {
+    static func postScript(body: String) -> String {
         """
         wrk.method = "POST"
         wrk.headers["Content-Type"] = "application/json"
-        \(headers.map { "wrk.headers[\(luaString($0.key))] = \(luaString($0.value))" }.joined(separator: "\n"))
         wrk.body = \(luaString(body))
         """
     }

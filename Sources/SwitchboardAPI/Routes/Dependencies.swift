@@ -24,7 +24,9 @@ public struct Dependencies: Sendable {
     /// Succeeds when the database answers (readiness).
     var ping: @Sendable () async throws -> Void
     /// How long `/readyz` waits for `ping`.
-    public var readinessTimeout = Duration.milliseconds(700)
+    public var readinessTimeout = Dependencies.defaultReadinessTimeout
+    /// Well under 1 s, so `/readyz` answers within 1 s even on a busy machine.
+    public static let defaultReadinessTimeout = Duration.milliseconds(700)
     /// `/metrics`, and the metrics the API records (HTTP requests, ingested events).
     var metricsService: MetricsService
     var metrics: SwitchboardMetrics { metricsService.metrics }
